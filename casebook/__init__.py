@@ -1,0 +1,1 @@
+"""Casebook: case documentation for people targeted for their advocacy."""

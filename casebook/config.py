@@ -1,0 +1,92 @@
+"""Settings: the only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENT_VARIABLES: Mapping[str, str] = {
+    "CASEBOOK_DATA_DIR": "Directory holding the SQLite database, blobs and the server secret "
+    "(default: ./data).",
+    "CASEBOOK_DATABASE_URL": "SQLAlchemy URL; default SQLite in the data directory. PostgreSQL: "
+    "postgresql+asyncpg://user:password@host:5432/casebook",
+    "CASEBOOK_HOST": "Address `casebook serve` listens on (default 127.0.0.1).",
+    "CASEBOOK_PORT": "Port `casebook serve` listens on (default 8000).",
+    "CASEBOOK_POLICY_DIR": "Directory of the policy TOML files (default: policies/ in the "
+    "source tree).",
+    "CASEBOOK_SECRET_KEY": "64 hex characters; server secret for CSRF tokens. Default: generated "
+    "once into the data directory.",
+    "CASEBOOK_LOG_LEVEL": "Python logging level (default INFO).",
+}
+
+
+class ConfigError(Exception):
+    """The environment describes an unusable configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    policy_dir: Path = REPO_ROOT / "policies"
+    secret_key_hex: str | None = field(default=None, repr=False)
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        unknown = sorted(
+            name for name in env if name.startswith("CASEBOOK_") and name not in ENVIRONMENT_VARIABLES
+            and not name.startswith("CASEBOOK_TEST_")
+        )
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        data_dir = Path(env.get("CASEBOOK_DATA_DIR", "data")).resolve()
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("CASEBOOK_DATABASE_URL")
+            or f"sqlite+aiosqlite:///{data_dir / 'casebook.sqlite3'}",
+            host=env.get("CASEBOOK_HOST", "127.0.0.1"),
+            port=_port(env.get("CASEBOOK_PORT", "8000")),
+            policy_dir=Path(env.get("CASEBOOK_POLICY_DIR", REPO_ROOT / "policies")).resolve(),
+            secret_key_hex=env.get("CASEBOOK_SECRET_KEY"),
+            log_level=env.get("CASEBOOK_LOG_LEVEL", "INFO").upper(),
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def secret_key(self) -> bytes:
+        """The server secret, from the environment or generated once into the data directory."""
+        if self.secret_key_hex is not None:
+            return _parse_secret(self.secret_key_hex, "CASEBOOK_SECRET_KEY")
+        path = self.data_dir / "server-secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(os.urandom(32).hex())
+        return _parse_secret(path.read_text().strip(), str(path))
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"CASEBOOK_PORT must be a port number, not {value!r}")
+    return int(value)
+
+
+def _parse_secret(value: str, source: str) -> bytes:
+    try:
+        secret = bytes.fromhex(value)
+    except ValueError:
+        secret = b""
+    if len(secret) != 32:
+        raise ConfigError(f"{source} must hold 64 hex characters")
+    return secret

@@ -1,0 +1,25 @@
+"""Every mapped class, imported once so that the metadata is complete (Alembic, tests)."""
+
+from casebook.accounts.models import ApiToken, Invitation, LoginFailure, LoginSession, User
+from casebook.activities.models import ProtectedActivity
+from casebook.audit.models import AuditEvent
+from casebook.db import Base
+from casebook.groups.models import Grant, Group, Membership
+from casebook.incidents.models import Incident
+from casebook.people.models import Person
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Grant",
+    "Group",
+    "Incident",
+    "Invitation",
+    "LoginFailure",
+    "LoginSession",
+    "Membership",
+    "Person",
+    "ProtectedActivity",
+    "User",
+]
