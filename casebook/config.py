@@ -42,7 +42,10 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         unknown = sorted(
-            name for name in env if name.startswith("CASEBOOK_") and name not in ENVIRONMENT_VARIABLES
+            name
+            for name in env
+            if name.startswith("CASEBOOK_")
+            and name not in ENVIRONMENT_VARIABLES
             and not name.startswith("CASEBOOK_TEST_")
         )
         if unknown:

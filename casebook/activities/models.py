@@ -13,14 +13,18 @@ from casebook.db import Base, IdMixin, utcnow
 activity_people = Table(
     "activity_people",
     Base.metadata,
-    Column("activity_id", ForeignKey("protected_activities.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "activity_id", ForeignKey("protected_activities.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 activity_groups = Table(
     "activity_groups",
     Base.metadata,
-    Column("activity_id", ForeignKey("protected_activities.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "activity_id", ForeignKey("protected_activities.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
@@ -34,7 +38,9 @@ class ProtectedActivity(IdMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     public_url: Mapped[str | None] = mapped_column(String(2000))
     needs_review: Mapped[bool] = mapped_column(default=False)
-    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

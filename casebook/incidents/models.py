@@ -79,7 +79,9 @@ class Incident(IdMixin, Base):
     source_kind: Mapped[str] = mapped_column(String(40))
     verification_status: Mapped[str] = mapped_column(String(40))
     workflow_status: Mapped[str] = mapped_column(String(40))
-    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,17 @@
+"""The permissions Casebook enforces; policies/roles.toml may name these and no others."""
+
+PERMISSIONS: dict[str, str] = {
+    "account.self": "See one's own account, manage one's own API tokens, log out.",
+    "vocabulary.read": "Read the controlled vocabularies.",
+    "group.read": "See the groups in one's scope.",
+    "group.manage": "Create groups and manage their members.",
+    "grant.manage": "Grant attorneys access to a group's records, and revoke it.",
+    "user.manage": "Invite, list and disable accounts.",
+    "audit.read": "Read and verify the audit log.",
+    "incident.read": "Read incidents in one's scope.",
+    "incident.write": "Create and edit incidents of one's own groups.",
+    "person.read": "Read people in one's scope.",
+    "person.write": "Create and edit people of one's own groups.",
+    "activity.read": "Read protected activities in one's scope.",
+    "activity.write": "Create and edit protected activities of one's own groups.",
+}

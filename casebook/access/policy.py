@@ -1,0 +1,116 @@
+"""Loads and validates the policy files; any mistake in them stops start-up."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from casebook.access.permissions import PERMISSIONS
+from casebook.accounts.models import ROLES
+
+HASH_PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY")
+
+
+class PolicyError(Exception):
+    """A policy file is missing, malformed or names something Casebook does not know."""
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle_timeout: timedelta
+    absolute_timeout: timedelta
+    api_token_lifetime: timedelta
+    invitation_lifetime: timedelta
+    throttle_window: timedelta
+    max_failures_per_account: int
+    max_failures_per_address: int
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    min_length: int
+    max_length: int
+    hash_profile: str
+
+
+@dataclass(frozen=True)
+class Policies:
+    roles: Mapping[str, frozenset[str]]
+    sessions: SessionPolicy
+    passwords: PasswordPolicy
+
+    def permissions_of(self, role: str) -> frozenset[str]:
+        return self.roles.get(role, frozenset())
+
+
+def load_policies(directory: Path) -> Policies:
+    return Policies(
+        roles=_roles(_read(directory / "roles.toml")),
+        sessions=_sessions(_read(directory / "sessions.toml")),
+        passwords=_passwords(_read(directory / "passwords.toml")),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise PolicyError(f"{path}: {error}") from error
+    if document.get("version") != 1:
+        raise PolicyError(f"{path}: expected version = 1")
+    return document
+
+
+def _roles(document: dict[str, Any]) -> dict[str, frozenset[str]]:
+    roles = document.get("roles", {})
+    unknown_roles = sorted(set(roles) - set(ROLES))
+    if unknown_roles:
+        raise PolicyError(f"roles.toml: unknown role(s) {', '.join(unknown_roles)}")
+    missing = sorted(set(ROLES) - set(roles))
+    if missing:
+        raise PolicyError(f"roles.toml: no entry for role(s) {', '.join(missing)}")
+    matrix = {}
+    for role, entry in roles.items():
+        granted = entry.get("permissions")
+        if not isinstance(granted, list):
+            raise PolicyError(f"roles.toml: role {role} needs a list of permissions")
+        unknown = sorted(set(granted) - set(PERMISSIONS))
+        if unknown:
+            raise PolicyError(f"roles.toml: role {role} names unknown permission(s) {unknown}")
+        matrix[role] = frozenset(granted)
+    return matrix
+
+
+def _sessions(document: dict[str, Any]) -> SessionPolicy:
+    return SessionPolicy(
+        idle_timeout=timedelta(minutes=_positive(document, "session", "idle_timeout_minutes")),
+        absolute_timeout=timedelta(hours=_positive(document, "session", "absolute_timeout_hours")),
+        api_token_lifetime=timedelta(days=_positive(document, "api_token", "lifetime_days")),
+        invitation_lifetime=timedelta(hours=_positive(document, "invitation", "lifetime_hours")),
+        throttle_window=timedelta(minutes=_positive(document, "throttle", "window_minutes")),
+        max_failures_per_account=_positive(document, "throttle", "max_failures_per_account"),
+        max_failures_per_address=_positive(document, "throttle", "max_failures_per_address"),
+    )
+
+
+def _passwords(document: dict[str, Any]) -> PasswordPolicy:
+    min_length = _positive(document, "password", "min_length")
+    max_length = _positive(document, "password", "max_length")
+    if not 8 <= min_length <= max_length:
+        raise PolicyError("passwords.toml: need 8 <= min_length <= max_length")
+    profile = document.get("hashing", {}).get("profile")
+    if profile not in HASH_PROFILES:
+        raise PolicyError(f"passwords.toml: hashing.profile must be one of {HASH_PROFILES}")
+    return PasswordPolicy(min_length, max_length, profile)
+
+
+def _positive(document: dict[str, Any], table: str, key: str) -> int:
+    value = document.get(table, {}).get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise PolicyError(f"[{table}] {key} must be a positive whole number")
+    return value

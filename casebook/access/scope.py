@@ -1,0 +1,45 @@
+"""Scope checks shared by every record type: which groups an actor may read or write for."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Table, exists, select
+
+from casebook.access.actor import Actor
+from casebook.errors import Conflict, FieldError, ValidationFailed
+
+
+def linked_to_any(
+    link: Table, key: ColumnElement[uuid.UUID], groups: Iterable[uuid.UUID]
+) -> ColumnElement[bool]:
+    """SQL: the record at `key` is linked through `link` to one of `groups`."""
+    owner_column = next(c for c in link.primary_key.columns if c.name != "group_id")
+    return exists(select(1).where(owner_column == key, link.c.group_id.in_(list(groups))))
+
+
+def member_group_problems(
+    actor: Actor, group_ids: Iterable[uuid.UUID], field: str = "group_ids"
+) -> list[FieldError]:
+    ids = list(group_ids)
+    if not ids:
+        return [FieldError(field, "name at least one of your groups")]
+    foreign = [str(g) for g in ids if not actor.may_write_for(g)]
+    if foreign:
+        return [FieldError(field, f"you are not an organizer of group(s) {', '.join(foreign)}")]
+    return []
+
+
+def require_member_groups(
+    actor: Actor, group_ids: Iterable[uuid.UUID], field: str = "group_ids"
+) -> None:
+    problems = member_group_problems(actor, group_ids, field)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def check_version(target_type: str, current: int, expected: int) -> None:
+    """Optimistic locking: an edit must say which version it was made from."""
+    if current != expected:
+        raise Conflict(target_type, current)

@@ -1,0 +1,75 @@
+"""Wires the domains into one Litestar application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from casebook.accounts import routes as accounts
+from casebook.config import Settings
+from casebook.groups import routes as groups
+from casebook.http.dependencies import provide_actor, provide_db, provide_runtime
+from casebook.http.errors import EXCEPTION_HANDLERS, audit_denial
+from casebook.http.guard import access_guard
+from casebook.people import routes as people
+from casebook.runtime import Runtime
+from casebook.vocabulary import routes as vocabulary
+from casebook.vocabulary import vocabularies
+
+REQUEST_MAX_BODY_BYTES = 1024 * 1024
+
+
+@get("/healthz", tags=["health"], include_in_schema=False)
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+ROUTE_HANDLERS = [
+    health,
+    *accounts.ROUTES,
+    *groups.ROUTES,
+    *people.ROUTES,
+    *vocabulary.ROUTES,
+]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    runtime = Runtime.start(settings)
+    vocabularies()
+    logging.getLogger("casebook").setLevel(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    return Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        guards=[access_guard],
+        dependencies={
+            "db": Provide(provide_db),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+            "runtime": Provide(provide_runtime, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        after_exception=[audit_denial],
+        lifespan=[lifespan],
+        state=State({"runtime": runtime}),
+        openapi_config=OpenAPIConfig(
+            title="Casebook API",
+            version="1",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        request_max_body_size=REQUEST_MAX_BODY_BYTES,
+    )

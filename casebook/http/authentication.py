@@ -1,0 +1,36 @@
+"""Who is making the request: an API token (Authorization: Bearer) or a session cookie."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casebook.accounts.api_tokens import resolve_token
+from casebook.accounts.models import User
+from casebook.accounts.sessions import CSRF_HEADER, SESSION_COOKIE, csrf_token, resolve_session
+from casebook.accounts.tokens import same
+from casebook.errors import CsrfRejected, NotAuthenticated
+from casebook.runtime import Runtime
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def authenticate(session: AsyncSession, runtime: Runtime, connection: ASGIConnection) -> User:
+    authorization = connection.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, secret = authorization.partition(" ")
+        user = await resolve_token(session, secret.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise NotAuthenticated()
+        return user
+    cookie = connection.cookies.get(SESSION_COOKIE)
+    if cookie is None:
+        raise NotAuthenticated()
+    user = await resolve_session(session, cookie, runtime.policies.sessions)
+    if user is None:
+        raise NotAuthenticated()
+    if connection.scope.get("method", "GET") not in SAFE_METHODS:
+        sent = connection.headers.get(CSRF_HEADER, "")
+        if not same(sent, csrf_token(runtime.secret, cookie)):
+            raise CsrfRejected()
+    return user

@@ -1,0 +1,129 @@
+"""The one mapper from domain errors (and framework validation errors) to responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Scope
+
+from casebook.audit.log import record
+from casebook.db import transaction
+from casebook.errors import (
+    Conflict,
+    CsrfRejected,
+    DomainError,
+    FieldError,
+    InvalidCredentials,
+    NotAuthenticated,
+    NotFound,
+    TooManyAttempts,
+    ValidationFailed,
+)
+from casebook.http.guard import current_actor
+from casebook.runtime import Runtime
+
+logger = logging.getLogger("casebook.http")
+
+NOT_FOUND = "Not found."
+
+
+def domain_error_response(request: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
+    match error:
+        case NotFound():
+            return _json(404, NOT_FOUND)
+        case NotAuthenticated():
+            return _json(401, "Log in first.", headers={"WWW-Authenticate": "Bearer"})
+        case InvalidCredentials():
+            return _json(401, "Email or password is incorrect.")
+        case CsrfRejected():
+            return _json(403, "The request lacked this session's CSRF token; reload and retry.")
+        case ValidationFailed(errors=errors):
+            return _json(422, "Some fields need attention.", errors=errors)
+        case Conflict(current_version=version):
+            return _json(
+                409,
+                "Someone else changed this record since you loaded it. Reload it, reapply "
+                "your changes and save again.",
+                current_version=version,
+            )
+        case TooManyAttempts(retry_after_seconds=seconds):
+            return _json(
+                429,
+                f"Too many failed logins. Try again in {seconds} seconds.",
+                headers={"Retry-After": str(seconds)},
+            )
+    logger.error("unmapped domain error %s", type(error).__name__)
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error.")
+
+
+def validation_error_response(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> Response[Any]:
+    """Malformed bodies and parameters, decoded by msgspec: 400 with the offending fields."""
+    errors = [
+        FieldError(str(item.get("key") or "body"), str(item.get("message", "invalid")))
+        for item in (error.extra if isinstance(error.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    return _json(400, "The request is malformed.", errors=errors or None)
+
+
+def http_error_response(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    """Framework errors (unknown route, wrong method, body too large) keep their status but
+    never echo request content back."""
+    if error.status_code == 404:
+        return _json(404, NOT_FOUND)
+    if error.status_code >= 500:
+        return _json(error.status_code, "Internal error.")
+    return _json(error.status_code, str(error.detail), headers=error.headers)
+
+
+def _json(
+    status: int,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    errors: list[FieldError] | None = None,
+    **extra: Any,
+) -> Response[Any]:
+    body: dict[str, Any] = {"status_code": status, "detail": detail, **extra}
+    if errors is not None:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    return Response(body, status_code=status, headers=headers)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    DomainError: domain_error_response,
+    ValidationException: validation_error_response,
+    HTTPException: http_error_response,
+}
+
+
+async def audit_denial(error: Exception, scope: Scope) -> None:
+    """Every refused request leaves a trace, written after the request's own work rolled back."""
+    if not isinstance(error, NotFound | NotAuthenticated | CsrfRejected):
+        return
+    runtime: Runtime = scope["litestar_app"].state.runtime
+    actor = current_actor(Request(scope))
+    details: dict[str, str | None] = {
+        "method": scope.get("method"),
+        "route": scope.get("path_template") or None,
+        "reason": type(error).__name__,
+    }
+    target_type = target_id = None
+    if isinstance(error, NotFound):
+        target_type, target_id = error.target_type, error.target_id
+    async with transaction(runtime.sessions) as session:
+        await record(
+            session,
+            actor_id=actor.user_id if actor else None,
+            action="access.denied",
+            outcome="denied",
+            target_type=target_type,
+            target_id=target_id,
+            details=details,
+        )

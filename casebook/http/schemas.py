@@ -1,0 +1,47 @@
+"""Building blocks shared by the request and response schemas of every domain."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any
+
+import msgspec
+from litestar.params import QueryParameter
+
+from casebook.errors import ValidationFailed
+
+Email = Annotated[
+    str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Email")
+]
+ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+OptionalText = Annotated[str, msgspec.Meta(max_length=200)]
+LongText = Annotated[str, msgspec.Meta(max_length=20000)]
+PageSize = Annotated[int, QueryParameter(ge=1, le=200, description="Items per page")]
+SearchText = Annotated[str | None, QueryParameter(max_length=200)]
+Cursor = Annotated[
+    str | None, QueryParameter(max_length=500, description="next_cursor of the previous page")
+]
+
+
+class Input(msgspec.Struct, forbid_unknown_fields=True):
+    """Request bodies: unknown fields are an error, not silently dropped. Subclasses pass
+    `kw_only=True` (msgspec does not inherit it) so required and optional fields can mix."""
+
+
+class Output(msgspec.Struct):
+    """Response bodies; subclasses pass `kw_only=True` too."""
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValidationFailed.single("cursor", "is not a cursor this server issued") from error
+    if not isinstance(values, list) or len(values) != arity:
+        raise ValidationFailed.single("cursor", "is not a cursor this server issued")
+    return values

@@ -1,0 +1,38 @@
+"""What a running Casebook holds once: settings, policies, the database and derived secrets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from casebook.access.policy import Policies, load_policies
+from casebook.accounts.passwords import PasswordHasher
+from casebook.config import Settings
+from casebook.db import create_engine, create_sessionmaker
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    policies: Policies
+    hasher: PasswordHasher
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    secret: bytes
+
+    @classmethod
+    def start(cls, settings: Settings) -> Runtime:
+        policies = load_policies(settings.policy_dir)
+        engine = create_engine(settings.database_url)
+        return cls(
+            settings=settings,
+            policies=policies,
+            hasher=PasswordHasher(policies.passwords),
+            engine=engine,
+            sessions=create_sessionmaker(engine),
+            secret=settings.secret_key(),
+        )
+
+    async def close(self) -> None:
+        await self.engine.dispose()
