@@ -18,6 +18,7 @@ from casebook.groups import routes as groups
 from casebook.http.dependencies import provide_actor, provide_db, provide_runtime
 from casebook.http.errors import EXCEPTION_HANDLERS, audit_denial
 from casebook.http.guard import access_guard
+from casebook.incidents import routes as incidents
 from casebook.people import routes as people
 from casebook.runtime import Runtime
 from casebook.vocabulary import routes as vocabulary
@@ -36,6 +37,7 @@ ROUTE_HANDLERS = [
     *accounts.ROUTES,
     *groups.ROUTES,
     *people.ROUTES,
+    *incidents.ROUTES,
     *vocabulary.ROUTES,
 ]
 

@@ -47,8 +47,12 @@ def app(settings: Settings) -> Litestar:
 
 
 @pytest.fixture
-def runtime(app: Litestar) -> Runtime:
-    return app.state.runtime  # type: ignore[no-any-return]
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """The tests' own connection to the app's database. The app under AsyncTestClient runs
+    on another event loop, and pooled PostgreSQL connections cannot cross loops."""
+    runtime = Runtime.start(settings)
+    yield runtime
+    await runtime.close()
 
 
 @pytest.fixture

@@ -1,0 +1,271 @@
+"""Incidents: logged and edited by organizers of the owning group, read within scope."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from datetime import date
+
+from sqlalchemy import Select, Table, delete, exists, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casebook.access.actor import Actor
+from casebook.access.scope import check_version
+from casebook.audit.log import record
+from casebook.db import utcnow
+from casebook.errors import NotFound
+from casebook.incidents.fields import IncidentFields, Involvement, validate
+from casebook.incidents.models import (
+    Incident,
+    incident_activities,
+    incident_agencies,
+    incident_groups,
+    incident_people,
+    incident_tactics,
+)
+
+SCALAR_FIELDS = (
+    "group_id",
+    "occurred_on",
+    "date_precision",
+    "occurred_time",
+    "city",
+    "region",
+    "country",
+    "narrative",
+    "source_kind",
+    "verification_status",
+    "workflow_status",
+)
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    group_id: uuid.UUID | None = None
+    tactic: str | None = None
+    agency: str | None = None
+    person_id: uuid.UUID | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    region: str | None = None
+    workflow_status: str | None = None
+    verification_status: str | None = None
+    text: str | None = None
+
+    def used(self) -> list[str]:
+        """Names of the filters in use, for the audit trail (never their values)."""
+        return [f.name for f in dataclass_fields(self) if getattr(self, f.name) is not None]
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    incident: Incident
+    fields: IncidentFields
+
+
+def _linked(table: Table, column: str, value: object) -> object:
+    return exists(select(1).where(table.c.incident_id == Incident.id, table.c[column] == value))
+
+
+def _filtered(query: Select[tuple[Incident]], where: IncidentFilter) -> Select[tuple[Incident]]:
+    conditions = {
+        "group_id": lambda v: Incident.group_id == v,
+        "tactic": lambda v: _linked(incident_tactics, "tactic_id", v),
+        "agency": lambda v: _linked(incident_agencies, "agency_id", v),
+        "person_id": lambda v: _linked(incident_people, "person_id", v),
+        "date_from": lambda v: Incident.occurred_on >= v,
+        "date_to": lambda v: Incident.occurred_on <= v,
+        "region": lambda v: Incident.region == v,
+        "workflow_status": lambda v: Incident.workflow_status == v,
+        "verification_status": lambda v: Incident.verification_status == v,
+        "text": lambda v: Incident.narrative.ilike(f"%{_escape_like(v)}%", escape="\\"),
+    }
+    for name in where.used():
+        query = query.where(conditions[name](getattr(where, name)))  # type: ignore[no-untyped-call]
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def list_incidents(
+    session: AsyncSession,
+    actor: Actor,
+    where: IncidentFilter,
+    *,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> list[IncidentView]:
+    query = (
+        select(Incident)
+        .where(Incident.group_id.in_(actor.readable_groups))
+        .order_by(Incident.occurred_on.desc(), Incident.id.desc())
+        .limit(limit)
+    )
+    if after is not None:
+        on, incident_id = after
+        query = query.where(
+            (Incident.occurred_on < on)
+            | ((Incident.occurred_on == on) & (Incident.id < incident_id))
+        )
+    incidents = list(await session.scalars(_filtered(query, where)))
+    views = await _views(session, incidents)
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="incident.list",
+        details={"count": len(views), "filters": where.used()},
+    )
+    return views
+
+
+async def load_visible(session: AsyncSession, actor: Actor, incident_id: uuid.UUID) -> Incident:
+    incident = await session.scalar(
+        select(Incident).where(
+            Incident.id == incident_id, Incident.group_id.in_(actor.readable_groups)
+        )
+    )
+    if incident is None:
+        raise NotFound("incident", incident_id)
+    return incident
+
+
+async def get_incident(session: AsyncSession, actor: Actor, incident_id: uuid.UUID) -> IncidentView:
+    incident = await load_visible(session, actor, incident_id)
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="incident.read",
+        target_type="incident",
+        target_id=incident_id,
+    )
+    return (await _views(session, [incident]))[0]
+
+
+async def create_incident(
+    session: AsyncSession, actor: Actor, fields: IncidentFields
+) -> IncidentView:
+    fields = fields.normalized()
+    await validate(session, actor, fields)
+    incident = Incident(created_by=actor.user_id, **{n: getattr(fields, n) for n in SCALAR_FIELDS})
+    session.add(incident)
+    await session.flush()
+    await _write_links(session, incident.id, fields)
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="incident.create",
+        target_type="incident",
+        target_id=incident.id,
+        details={"group_id": str(fields.group_id)},
+    )
+    return IncidentView(incident, fields)
+
+
+async def update_incident(
+    session: AsyncSession,
+    actor: Actor,
+    incident_id: uuid.UUID,
+    version: int,
+    changes: dict[str, object],
+) -> IncidentView:
+    incident = await load_visible(session, actor, incident_id)
+    if not actor.may_write_for(incident.group_id):
+        raise NotFound("incident", incident_id)
+    check_version("incident", incident.version, version)
+    current = (await _views(session, [incident]))[0].fields
+    fields = IncidentFields(**{**vars(current), **changes}).normalized()
+    await validate(session, actor, fields)
+    for name in SCALAR_FIELDS:
+        setattr(incident, name, getattr(fields, name))
+    incident.updated_at = utcnow()
+    await session.flush()
+    await _write_links(session, incident.id, fields, replace=True)
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="incident.update",
+        target_type="incident",
+        target_id=incident_id,
+        details={"fields": sorted(changes)},
+    )
+    return IncidentView(incident, fields)
+
+
+LINKS: tuple[tuple[Table, str], ...] = (
+    (incident_tactics, "tactic_id"),
+    (incident_agencies, "agency_id"),
+    (incident_groups, "group_id"),
+    (incident_activities, "activity_id"),
+)
+
+
+def _link_rows(
+    incident_id: uuid.UUID, fields: IncidentFields
+) -> dict[Table, list[dict[str, object]]]:
+    values = {
+        incident_tactics: fields.tactics,
+        incident_agencies: fields.agencies,
+        incident_groups: fields.group_ids,
+        incident_activities: fields.activity_ids,
+    }
+    rows: dict[Table, list[dict[str, object]]] = {
+        table: [{"incident_id": incident_id, column: v} for v in values[table]]
+        for table, column in LINKS
+    }
+    rows[incident_people] = [
+        {"incident_id": incident_id, "person_id": p.person_id, "role": p.role}
+        for p in fields.people
+    ]
+    return rows
+
+
+async def _write_links(
+    session: AsyncSession, incident_id: uuid.UUID, fields: IncidentFields, *, replace: bool = False
+) -> None:
+    for table, rows in _link_rows(incident_id, fields).items():
+        if replace:
+            await session.execute(delete(table).where(table.c.incident_id == incident_id))
+        if rows:
+            await session.execute(insert(table), rows)
+
+
+async def _views(session: AsyncSession, incidents: list[Incident]) -> list[IncidentView]:
+    """Each incident with its links, in one query per link table."""
+    ids = [i.id for i in incidents]
+    links: dict[str, dict[uuid.UUID, list[object]]] = {}
+    for table, column in LINKS:
+        grouped: dict[uuid.UUID, list[object]] = defaultdict(list)
+        if ids:
+            rows = await session.execute(
+                select(table.c.incident_id, table.c[column]).where(table.c.incident_id.in_(ids))
+            )
+            for incident_id, value in rows:
+                grouped[incident_id].append(value)
+        links[column] = grouped
+    people: dict[uuid.UUID, list[Involvement]] = defaultdict(list)
+    if ids:
+        rows = await session.execute(
+            select(
+                incident_people.c.incident_id, incident_people.c.person_id, incident_people.c.role
+            ).where(incident_people.c.incident_id.in_(ids))
+        )
+        for incident_id, person_id, role in rows:
+            people[incident_id].append(Involvement(person_id, role))
+    return [
+        IncidentView(
+            incident,
+            IncidentFields(
+                **{n: getattr(incident, n) for n in SCALAR_FIELDS},
+                tactics=sorted(links["tactic_id"][incident.id]),  # type: ignore[type-var]
+                agencies=sorted(links["agency_id"][incident.id]),  # type: ignore[type-var]
+                people=people[incident.id],
+                group_ids=links["group_id"][incident.id],  # type: ignore[arg-type]
+                activity_ids=links["activity_id"][incident.id],  # type: ignore[arg-type]
+            ),
+        )
+        for incident in incidents
+    ]
