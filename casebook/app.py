@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "actor": Provide(provide_actor, sync_to_thread=False),
             "runtime": Provide(provide_runtime, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         after_exception=[audit_denial],
         lifespan=[lifespan],
         state=State({"runtime": runtime}),

@@ -59,6 +59,6 @@ async def load_actor(session: AsyncSession, user: User, policies: Policies) -> A
         role=user.role,
         email=user.email,
         permissions=policies.permissions_of(user.role),
-        memberships={group_id: role for group_id, role in memberships},
+        memberships=dict(memberships),
         granted_groups=granted,
     )

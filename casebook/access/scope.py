@@ -6,13 +6,14 @@ import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Table, exists, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from casebook.access.actor import Actor
 from casebook.errors import Conflict, FieldError, ValidationFailed
 
 
 def linked_to_any(
-    link: Table, key: ColumnElement[uuid.UUID], groups: Iterable[uuid.UUID]
+    link: Table, key: InstrumentedAttribute[uuid.UUID], groups: Iterable[uuid.UUID]
 ) -> ColumnElement[bool]:
     """SQL: the record at `key` is linked through `link` to one of `groups`."""
     owner_column = next(c for c in link.primary_key.columns if c.name != "group_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, Response, delete, get, post
@@ -108,16 +108,16 @@ class AcceptInput(Input, kw_only=True):
     password: Password
 
 
-def _address(request: Request) -> str:  # type: ignore[type-arg]
+def _address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
 @post("/api/v1/auth/session", tags=["auth"], summary="Log in with a browser session cookie")
 async def log_in(
-    request: Request,
+    request: Request[Any, Any, Any],
     data: JSONBody[LoginInput],
     db: Db,
-    runtime: CurrentRuntime,  # type: ignore[type-arg]
+    runtime: CurrentRuntime,
 ) -> Response[SessionOut]:
     user = await check_credentials(runtime, data.email, data.password, _address(request))
     token = await open_session(db, user, runtime.policies.sessions)
@@ -142,7 +142,7 @@ async def log_in(
     opt={"permission": "account.self"},
     status_code=204,
 )
-async def log_out(request: Request, db: Db, actor: CurrentActor) -> Response[None]:  # type: ignore[type-arg]
+async def log_out(request: Request[Any, Any, Any], db: Db, actor: CurrentActor) -> Response[None]:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await close_session(db, token)
@@ -166,10 +166,10 @@ async def log_out(request: Request, db: Db, actor: CurrentActor) -> Response[Non
 
 @post("/api/v1/auth/tokens", tags=["auth"], summary="Create an API token for the CLI")
 async def create_token(
-    request: Request,
+    request: Request[Any, Any, Any],
     data: JSONBody[TokenInput],
     db: Db,
-    runtime: CurrentRuntime,  # type: ignore[type-arg]
+    runtime: CurrentRuntime,
 ) -> NewTokenOut:
     user = await check_credentials(runtime, data.email, data.password, _address(request))
     token, secret = await api_tokens.issue_token(db, user, data.label, runtime.policies.sessions)

@@ -12,7 +12,7 @@ def new_secret(prefix: str) -> str:
 
 
 def digest(secret: str) -> str:
-    """Secrets carry 256 random bits, so a plain SHA-256 is enough to make a seized table useless."""
+    """Secrets carry 256 random bits: a plain SHA-256 makes a seized table useless."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 

@@ -15,7 +15,7 @@ from casebook.audit.models import AuditEvent
 from casebook.db import utcnow
 
 GENESIS_HASH = "0" * 64
-Details = Mapping[str, str | int | bool | None | list[str]]
+Details = Mapping[str, str | int | bool | list[str] | None]
 
 
 def entry_hash(
@@ -101,5 +101,5 @@ async def record(
 async def _serialize_writers(session: AsyncSession) -> None:
     """SQLite transactions already begin IMMEDIATE; PostgreSQL needs a lock so that two
     transactions never chain onto the same head."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(7061626173)"))

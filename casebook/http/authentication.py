@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +17,9 @@ from casebook.runtime import Runtime
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def authenticate(session: AsyncSession, runtime: Runtime, connection: ASGIConnection) -> User:
+async def authenticate(
+    session: AsyncSession, runtime: Runtime, connection: ASGIConnection[Any, Any, Any, Any]
+) -> User:
     authorization = connection.headers.get("authorization")
     if authorization is not None:
         scheme, _, secret = authorization.partition(" ")

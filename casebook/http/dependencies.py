@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
@@ -23,7 +24,7 @@ async def provide_db(state: State) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def provide_actor(request: Request) -> Actor:  # type: ignore[type-arg]
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     actor = current_actor(request)
     if actor is None:
         raise NotAuthenticated()

@@ -110,7 +110,7 @@ async def audit_denial(error: Exception, scope: Scope) -> None:
     runtime: Runtime = scope["litestar_app"].state.runtime
     actor = current_actor(Request(scope))
     details: dict[str, str | None] = {
-        "method": scope.get("method"),
+        "method": str(scope.get("method")),
         "route": scope.get("path_template") or None,
         "reason": type(error).__name__,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
@@ -23,7 +25,9 @@ def is_public(handler: BaseRouteHandler) -> bool:
     return required_permission(handler) is None and handler.paths <= PUBLIC_PATHS
 
 
-async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     permission = required_permission(handler)
     if permission is None:
         if is_public(handler):
@@ -38,6 +42,6 @@ async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) ->
         raise NotFound("route")
 
 
-def current_actor(connection: ASGIConnection) -> Actor | None:
+def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
     actor = connection.state.get("actor")
     return actor if isinstance(actor, Actor) else None

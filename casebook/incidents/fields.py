@@ -6,8 +6,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from casebook.access.actor import Actor
 from casebook.access.scope import linked_to_any, member_group_problems
@@ -136,8 +137,8 @@ def _readable_group_problems(actor: Actor, fields: IncidentFields) -> list[Field
 async def _invisible(
     session: AsyncSession,
     field_name: str,
-    key: object,
-    link: object,
+    key: InstrumentedAttribute[uuid.UUID],
+    link: Table,
     actor: Actor,
     ids: list[uuid.UUID],
 ) -> list[FieldError]:
@@ -145,7 +146,7 @@ async def _invisible(
         return []
     visible = set(
         await session.scalars(
-            select(key).where(key.in_(ids), linked_to_any(link, key, actor.readable_groups))  # type: ignore[attr-defined, arg-type]
+            select(key).where(key.in_(ids), linked_to_any(link, key, actor.readable_groups))
         )
     )
     unknown = [str(i) for i in ids if i not in visible]

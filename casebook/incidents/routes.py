@@ -95,7 +95,7 @@ class IncidentPatch(Input, kw_only=True):
             if value is not UNSET and name != "version"
         }
         if "people" in given:
-            given["people"] = [Involvement(p.person_id, p.role) for p in given["people"]]  # type: ignore[attr-defined]
+            given["people"] = [Involvement(p.person_id, p.role) for p in self.people or []]
         return given
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, Table, delete, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,7 +70,7 @@ def _linked(table: Table, column: str, value: object) -> object:
     return exists(select(1).where(table.c.incident_id == Incident.id, table.c[column] == value))
 
 
-def _filtered(query: Select[tuple[Incident]], where: IncidentFilter) -> Select[tuple[Incident]]:
+def _filtered(query: Select[Incident], where: IncidentFilter) -> Select[Incident]:
     conditions = {
         "group_id": lambda v: Incident.group_id == v,
         "tactic": lambda v: _linked(incident_tactics, "tactic_id", v),
@@ -195,26 +196,20 @@ async def update_incident(
     return IncidentView(incident, fields)
 
 
-LINKS: tuple[tuple[Table, str], ...] = (
-    (incident_tactics, "tactic_id"),
-    (incident_agencies, "agency_id"),
-    (incident_groups, "group_id"),
-    (incident_activities, "activity_id"),
+LINKS: tuple[tuple[Table, str, str], ...] = (
+    (incident_tactics, "tactic_id", "tactics"),
+    (incident_agencies, "agency_id", "agencies"),
+    (incident_groups, "group_id", "group_ids"),
+    (incident_activities, "activity_id", "activity_ids"),
 )
 
 
 def _link_rows(
     incident_id: uuid.UUID, fields: IncidentFields
 ) -> dict[Table, list[dict[str, object]]]:
-    values = {
-        incident_tactics: fields.tactics,
-        incident_agencies: fields.agencies,
-        incident_groups: fields.group_ids,
-        incident_activities: fields.activity_ids,
-    }
     rows: dict[Table, list[dict[str, object]]] = {
-        table: [{"incident_id": incident_id, column: v} for v in values[table]]
-        for table, column in LINKS
+        table: [{"incident_id": incident_id, column: v} for v in getattr(fields, attribute)]
+        for table, column, attribute in LINKS
     }
     rows[incident_people] = [
         {"incident_id": incident_id, "person_id": p.person_id, "role": p.role}
@@ -236,16 +231,10 @@ async def _write_links(
 async def _views(session: AsyncSession, incidents: list[Incident]) -> list[IncidentView]:
     """Each incident with its links, in one query per link table."""
     ids = [i.id for i in incidents]
-    links: dict[str, dict[uuid.UUID, list[object]]] = {}
-    for table, column in LINKS:
-        grouped: dict[uuid.UUID, list[object]] = defaultdict(list)
-        if ids:
-            rows = await session.execute(
-                select(table.c.incident_id, table.c[column]).where(table.c.incident_id.in_(ids))
-            )
-            for incident_id, value in rows:
-                grouped[incident_id].append(value)
-        links[column] = grouped
+    links: dict[str, Any] = {
+        attribute: await _linked_values(session, table, column, ids)
+        for table, column, attribute in LINKS
+    }
     people: dict[uuid.UUID, list[Involvement]] = defaultdict(list)
     if ids:
         rows = await session.execute(
@@ -255,17 +244,22 @@ async def _views(session: AsyncSession, incidents: list[Incident]) -> list[Incid
         )
         for incident_id, person_id, role in rows:
             people[incident_id].append(Involvement(person_id, role))
-    return [
-        IncidentView(
-            incident,
-            IncidentFields(
-                **{n: getattr(incident, n) for n in SCALAR_FIELDS},
-                tactics=sorted(links["tactic_id"][incident.id]),  # type: ignore[type-var]
-                agencies=sorted(links["agency_id"][incident.id]),  # type: ignore[type-var]
-                people=people[incident.id],
-                group_ids=links["group_id"][incident.id],  # type: ignore[arg-type]
-                activity_ids=links["activity_id"][incident.id],  # type: ignore[arg-type]
-            ),
+    views = []
+    for incident in incidents:
+        values: dict[str, Any] = {n: getattr(incident, n) for n in SCALAR_FIELDS}
+        values.update({name: sorted(linked[incident.id]) for name, linked in links.items()})
+        views.append(IncidentView(incident, IncidentFields(**values, people=people[incident.id])))
+    return views
+
+
+async def _linked_values(
+    session: AsyncSession, table: Table, column: str, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[Any]]:
+    grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    if ids:
+        rows = await session.execute(
+            select(table.c.incident_id, table.c[column]).where(table.c.incident_id.in_(ids))
         )
-        for incident in incidents
-    ]
+        for incident_id, value in rows:
+            grouped[incident_id].append(value)
+    return grouped

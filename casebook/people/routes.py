@@ -84,7 +84,7 @@ async def list_people(
         group_id=group_id,
         text=q,
         after=after,
-        limit=limit + 1,  # type: ignore[arg-type]
+        limit=limit + 1,
     )
     more = len(views) > limit
     views = views[:limit]

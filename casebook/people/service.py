@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import ColumnElement, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
@@ -30,7 +30,7 @@ class PersonChanges:
     group_ids: list[uuid.UUID] | None = None
 
 
-def visible_to(actor: Actor) -> object:
+def visible_to(actor: Actor) -> ColumnElement[bool]:
     return linked_to_any(person_groups, Person.id, actor.readable_groups)
 
 
