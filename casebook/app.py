@@ -11,9 +11,11 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
 
 from casebook.accounts import routes as accounts
-from casebook.config import Settings
+from casebook.config import REPO_ROOT, Settings
 from casebook.groups import routes as groups
 from casebook.http.dependencies import provide_actor, provide_db, provide_runtime
 from casebook.http.errors import EXCEPTION_HANDLERS, audit_denial
@@ -23,6 +25,7 @@ from casebook.people import routes as people
 from casebook.runtime import Runtime
 from casebook.vocabulary import routes as vocabulary
 from casebook.vocabulary import vocabularies
+from casebook.web import routes as web
 
 REQUEST_MAX_BODY_BYTES = 1024 * 1024
 
@@ -39,6 +42,7 @@ ROUTE_HANDLERS = [
     *people.ROUTES,
     *incidents.ROUTES,
     *vocabulary.ROUTES,
+    *web.ROUTES,
 ]
 
 
@@ -74,4 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=REQUEST_MAX_BODY_BYTES,
+        template_config=TemplateConfig(
+            directory=REPO_ROOT / "templates", engine=JinjaTemplateEngine
+        ),
     )

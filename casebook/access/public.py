@@ -7,7 +7,9 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/auth/session",
         "/api/v1/auth/tokens",
         "/api/v1/invitations/accept",
+        "/",
         "/schema",
         "/schema/openapi.json",
+        "/schema/{path:str}",
     }
 )

@@ -21,8 +21,8 @@ def required_permission(handler: BaseRouteHandler) -> str | None:
     return permission if isinstance(permission, str) else None
 
 
-def is_public(handler: BaseRouteHandler) -> bool:
-    return required_permission(handler) is None and handler.paths <= PUBLIC_PATHS
+def is_public(route_path: str, handler: BaseRouteHandler) -> bool:
+    return required_permission(handler) is None and route_path in PUBLIC_PATHS
 
 
 async def access_guard(
@@ -30,7 +30,7 @@ async def access_guard(
 ) -> None:
     permission = required_permission(handler)
     if permission is None:
-        if is_public(handler):
+        if is_public(connection.scope.get("path_template", ""), handler):
             return
         raise NotFound("route")
     runtime: Runtime = connection.app.state.runtime
