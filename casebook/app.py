@@ -15,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from casebook.accounts import routes as accounts
+from casebook.activities import routes as activities
 from casebook.config import REPO_ROOT, Settings
 from casebook.groups import routes as groups
 from casebook.http.dependencies import provide_actor, provide_db, provide_runtime
@@ -40,6 +41,7 @@ ROUTE_HANDLERS = [
     *accounts.ROUTES,
     *groups.ROUTES,
     *people.ROUTES,
+    *activities.ROUTES,
     *incidents.ROUTES,
     *vocabulary.ROUTES,
     *web.ROUTES,

@@ -1,0 +1,372 @@
+"""Protected activities: created and edited by organizers of their groups, read within scope."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, Table, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casebook.access.actor import Actor
+from casebook.access.scope import check_version, linked_to_any, member_group_problems
+from casebook.activities.models import ProtectedActivity, activity_groups, activity_people
+from casebook.audit.log import record
+from casebook.db import utcnow
+from casebook.errors import FieldError, NotFound, ValidationFailed
+from casebook.people.models import Person
+from casebook.people.service import visible_to as person_visible_to
+from casebook.vocabulary import vocabularies
+
+KINDS = "activity_kinds"
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    activity: ProtectedActivity
+    group_ids: list[uuid.UUID]
+    person_ids: list[uuid.UUID]
+
+
+@dataclass
+class ActivityChanges:
+    kind: str | None = None
+    occurred_on: date | None = None
+    title: str | None = None
+    description: str | None = None
+    public_url: str | None = None
+    group_ids: list[uuid.UUID] | None = None
+    person_ids: list[uuid.UUID] | None = None
+
+
+def visible_to(actor: Actor) -> ColumnElement[bool]:
+    return linked_to_any(activity_groups, ProtectedActivity.id, actor.readable_groups)
+
+
+def _visible_people(actor: Actor) -> Select[uuid.UUID]:
+    return select(Person.id).where(person_visible_to(actor))
+
+
+async def list_activities(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    group_id: uuid.UUID | None,
+    person_id: uuid.UUID | None,
+    kind: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    text: str | None,
+    after: tuple[str, str] | None,
+    limit: int,
+) -> list[ActivityView]:
+    query = (
+        select(ProtectedActivity)
+        .where(visible_to(actor))
+        .order_by(ProtectedActivity.occurred_on.desc(), ProtectedActivity.id.desc())
+        .limit(limit)
+    )
+    if group_id is not None:
+        query = query.where(linked_to_any(activity_groups, ProtectedActivity.id, [group_id]))
+    if person_id is not None:
+        query = query.where(_linked_to_person(actor, person_id))
+    if kind is not None:
+        query = query.where(ProtectedActivity.kind == kind)
+    if date_from is not None:
+        query = query.where(ProtectedActivity.occurred_on >= date_from)
+    if date_to is not None:
+        query = query.where(ProtectedActivity.occurred_on <= date_to)
+    if text:
+        query = query.where(
+            contains(ProtectedActivity.title, text) | contains(ProtectedActivity.description, text)
+        )
+    if after is not None:
+        query = query.where(_before(*_parse_cursor(after)))
+    views = await _views(session, actor, list(await session.scalars(query)))
+    await record(
+        session, actor_id=actor.user_id, action="activity.list", details={"count": len(views)}
+    )
+    return views
+
+
+def _linked_to_person(actor: Actor, person_id: uuid.UUID) -> ColumnElement[bool]:
+    return ProtectedActivity.id.in_(
+        select(activity_people.c.activity_id).where(
+            activity_people.c.person_id == person_id,
+            activity_people.c.person_id.in_(_visible_people(actor)),
+        )
+    )
+
+
+def contains(column: SQLColumnExpression[str], text: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match that treats LIKE wildcards in `text` literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def _parse_cursor(after: tuple[str, str]) -> tuple[date, uuid.UUID]:
+    try:
+        return date.fromisoformat(after[0]), uuid.UUID(after[1])
+    except (TypeError, ValueError) as error:
+        raise ValidationFailed.single("cursor", "is not a cursor this server issued") from error
+
+
+def _before(occurred_on: date, activity_id: uuid.UUID) -> ColumnElement[bool]:
+    """Keyset condition for the order (occurred_on DESC, id DESC)."""
+    return (ProtectedActivity.occurred_on < occurred_on) | (
+        (ProtectedActivity.occurred_on == occurred_on) & (ProtectedActivity.id < activity_id)
+    )
+
+
+async def load_visible(
+    session: AsyncSession, actor: Actor, activity_id: uuid.UUID, *, for_edit: bool = False
+) -> ProtectedActivity:
+    """`for_edit` narrows the scope to the actor's own groups and locks the row, so that
+    concurrent edits queue and the version check sees the latest version."""
+    groups = actor.member_groups if for_edit else actor.readable_groups
+    query = select(ProtectedActivity).where(
+        ProtectedActivity.id == activity_id,
+        linked_to_any(activity_groups, ProtectedActivity.id, groups),
+    )
+    activity = await session.scalar(query.with_for_update() if for_edit else query)
+    if activity is None:
+        raise NotFound("activity", activity_id)
+    return activity
+
+
+async def get_activity(session: AsyncSession, actor: Actor, activity_id: uuid.UUID) -> ActivityView:
+    activity = await load_visible(session, actor, activity_id)
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="activity.read",
+        target_type="activity",
+        target_id=activity_id,
+    )
+    return (await _views(session, actor, [activity]))[0]
+
+
+async def create_activity(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    kind: str,
+    occurred_on: date,
+    title: str,
+    description: str,
+    public_url: str | None,
+    group_ids: list[uuid.UUID],
+    person_ids: list[uuid.UUID],
+) -> ActivityView:
+    await _validate(
+        session,
+        actor,
+        ActivityChanges(
+            kind=kind,
+            occurred_on=occurred_on,
+            title=title,
+            description=description,
+            public_url=public_url,
+            group_ids=group_ids,
+            person_ids=person_ids,
+        ),
+    )
+    activity = ProtectedActivity(
+        kind=kind,
+        occurred_on=occurred_on,
+        title=title.strip(),
+        description=description,
+        public_url=public_url or None,
+        needs_review=_needs_review(kind),
+        created_by=actor.user_id,
+    )
+    session.add(activity)
+    await session.flush()
+    await _link(session, activity_groups, "group_id", activity.id, group_ids)
+    await _link(session, activity_people, "person_id", activity.id, person_ids)
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="activity.create",
+        target_type="activity",
+        target_id=activity.id,
+    )
+    return ActivityView(activity, sorted(set(group_ids)), sorted(set(person_ids)))
+
+
+async def update_activity(
+    session: AsyncSession,
+    actor: Actor,
+    activity_id: uuid.UUID,
+    version: int,
+    changes: ActivityChanges,
+) -> ActivityView:
+    activity = await load_visible(session, actor, activity_id, for_edit=True)
+    check_version("activity", activity.version, version)
+    await _validate(session, actor, changes)
+    _apply(activity, changes)
+    if changes.group_ids is not None:
+        await _replace_links(
+            session,
+            activity_groups,
+            "group_id",
+            activity_id,
+            list(actor.member_groups),
+            changes.group_ids,
+        )
+    if changes.person_ids is not None:
+        await _replace_links(
+            session,
+            activity_people,
+            "person_id",
+            activity_id,
+            _visible_people(actor),
+            changes.person_ids,
+        )
+    activity.updated_at = utcnow()
+    await session.flush()
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="activity.update",
+        target_type="activity",
+        target_id=activity_id,
+        details={"fields": [name for name, value in vars(changes).items() if value is not None]},
+    )
+    return (await _views(session, actor, [activity]))[0]
+
+
+def _apply(activity: ProtectedActivity, changes: ActivityChanges) -> None:
+    """Review is flagged automatically and only cleared by a reviewer, never by a kind change."""
+    if changes.kind is not None:
+        activity.kind = changes.kind
+        activity.needs_review = activity.needs_review or _needs_review(changes.kind)
+    if changes.occurred_on is not None:
+        activity.occurred_on = changes.occurred_on
+    if changes.title is not None:
+        activity.title = changes.title.strip()
+    if changes.description is not None:
+        activity.description = changes.description
+    if changes.public_url is not None:
+        activity.public_url = changes.public_url or None
+
+
+def _needs_review(kind: str) -> bool:
+    return vocabularies()[KINDS].terms[kind].attributes.get("review") is True
+
+
+async def _validate(session: AsyncSession, actor: Actor, changes: ActivityChanges) -> None:
+    """Every problem with the given fields at once; fields left as None are not checked."""
+    problems = _field_problems(changes)
+    if changes.group_ids is not None:
+        problems += member_group_problems(actor, changes.group_ids)
+    if changes.person_ids:
+        problems += await _person_problems(session, actor, changes.person_ids)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _field_problems(changes: ActivityChanges) -> list[FieldError]:
+    problems = []
+    if changes.kind is not None and changes.kind not in vocabularies()[KINDS]:
+        problems.append(FieldError("kind", f"unknown activity kind {changes.kind!r}"))
+    if changes.occurred_on is not None and changes.occurred_on > latest_today():
+        problems.append(FieldError("occurred_on", "cannot be in the future"))
+    if changes.title is not None and not changes.title.strip():
+        problems.append(FieldError("title", "cannot be blank"))
+    if changes.public_url and not is_web_url(changes.public_url):
+        problems.append(FieldError("public_url", "must be an http:// or https:// address"))
+    return problems
+
+
+def latest_today() -> date:
+    """The latest calendar date anywhere on Earth (UTC+14), so no time zone's today is
+    rejected as future."""
+    return (utcnow() + timedelta(hours=14)).date()
+
+
+def is_web_url(value: str) -> bool:
+    if value != value.strip() or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+async def _person_problems(
+    session: AsyncSession, actor: Actor, person_ids: Iterable[uuid.UUID]
+) -> list[FieldError]:
+    wanted = set(person_ids)
+    found = set(await session.scalars(_visible_people(actor).where(Person.id.in_(wanted))))
+    unknown = sorted(str(p) for p in wanted - found)
+    return [FieldError("person_ids", f"unknown person(s) {', '.join(unknown)}")] if unknown else []
+
+
+async def _views(
+    session: AsyncSession, actor: Actor, activities: Sequence[ProtectedActivity]
+) -> list[ActivityView]:
+    ids = [a.id for a in activities]
+    groups = await _linked(session, activity_groups, "group_id", ids)
+    people = await _linked(
+        session,
+        activity_people,
+        "person_id",
+        ids,
+        activity_people.c.person_id.in_(_visible_people(actor)),
+    )
+    return [ActivityView(a, groups[a.id], people[a.id]) for a in activities]
+
+
+async def _linked(
+    session: AsyncSession,
+    link: Table,
+    column: str,
+    activity_ids: list[uuid.UUID],
+    *where: ColumnElement[bool],
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    rows = await session.execute(
+        select(link.c.activity_id, link.c[column]).where(
+            link.c.activity_id.in_(activity_ids), *where
+        )
+    )
+    return group_by_owner(activity_ids, rows)
+
+
+def group_by_owner(
+    owners: Iterable[uuid.UUID], pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """(owner, linked id) pairs as each owner's sorted linked ids; owners without links get []."""
+    grouped: dict[uuid.UUID, list[uuid.UUID]] = {owner: [] for owner in owners}
+    for owner, linked in pairs:
+        grouped[owner].append(linked)
+    return {owner: sorted(linked) for owner, linked in grouped.items()}
+
+
+async def _link(
+    session: AsyncSession,
+    link: Table,
+    column: str,
+    activity_id: uuid.UUID,
+    ids: Iterable[uuid.UUID],
+) -> None:
+    rows = [{"activity_id": activity_id, column: linked} for linked in set(ids)]
+    if rows:
+        await session.execute(insert(link), rows)
+
+
+async def _replace_links(
+    session: AsyncSession,
+    link: Table,
+    column: str,
+    activity_id: uuid.UUID,
+    replaceable: Sequence[uuid.UUID] | Select[uuid.UUID],
+    ids: Iterable[uuid.UUID],
+) -> None:
+    """Links outside `replaceable` (groups the actor is not in, people they cannot see) are not
+    theirs to remove and stay; validation guarantees the new `ids` are all replaceable."""
+    await session.execute(
+        delete(link).where(link.c.activity_id == activity_id, link.c[column].in_(replaceable))
+    )
+    await _link(session, link, column, activity_id, ids)
