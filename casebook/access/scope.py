@@ -10,14 +10,14 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from casebook.access.actor import Actor
 from casebook.errors import Conflict, FieldError, ValidationFailed
+from casebook.links import owner_column
 
 
 def linked_to_any(
     link: Table, key: InstrumentedAttribute[uuid.UUID], groups: Iterable[uuid.UUID]
 ) -> ColumnElement[bool]:
     """SQL: the record at `key` is linked through `link` to one of `groups`."""
-    owner_column = next(c for c in link.primary_key.columns if c.name != "group_id")
-    return exists(select(1).where(owner_column == key, link.c.group_id.in_(list(groups))))
+    return exists(select(1).where(owner_column(link) == key, link.c.group_id.in_(list(groups))))
 
 
 def member_group_problems(

@@ -14,6 +14,7 @@ from casebook.activities import service
 from casebook.http.dependencies import CurrentActor, Db
 from casebook.http.schemas import (
     Cursor,
+    GroupIds,
     Input,
     LongText,
     Output,
@@ -22,7 +23,6 @@ from casebook.http.schemas import (
     decode_cursor,
     encode_cursor,
 )
-from casebook.people.routes import GroupIds
 
 Kind = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -108,7 +108,7 @@ async def list_activities(
         date_from=date_from,
         date_to=date_to,
         text=q,
-        after=_after(cursor),
+        after=decode_cursor(cursor, date.fromisoformat) if cursor else None,
         limit=limit + 1,
     )
     more = len(views) > limit
@@ -116,13 +116,6 @@ async def list_activities(
     last = views[-1].activity if more else None
     next_cursor = encode_cursor([last.occurred_on.isoformat(), str(last.id)]) if last else None
     return ActivityPage(items=[ActivityOut.of(v) for v in views], next_cursor=next_cursor)
-
-
-def _after(cursor: str | None) -> tuple[str, str] | None:
-    if not cursor:
-        return None
-    occurred_on, activity_id = decode_cursor(cursor, 2)
-    return str(occurred_on), str(activity_id)
 
 
 @post("/api/v1/activities", tags=["activities"], opt={"permission": "activity.write"})

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from urllib.parse import urlsplit
+from datetime import date
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, Table, delete, insert, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
@@ -17,8 +16,11 @@ from casebook.activities.models import ProtectedActivity, activity_groups, activ
 from casebook.audit.log import record
 from casebook.db import utcnow
 from casebook.errors import FieldError, NotFound, ValidationFailed
+from casebook.links import insert_links, linked_values, replace_links
 from casebook.people.models import Person
 from casebook.people.service import visible_to as person_visible_to
+from casebook.queries import contains, newest_first_after
+from casebook.validation import date_problems, is_web_url
 from casebook.vocabulary import vocabularies
 
 KINDS = "activity_kinds"
@@ -60,7 +62,7 @@ async def list_activities(
     date_from: date | None,
     date_to: date | None,
     text: str | None,
-    after: tuple[str, str] | None,
+    after: tuple[date, uuid.UUID] | None,
     limit: int,
 ) -> list[ActivityView]:
     query = (
@@ -84,7 +86,9 @@ async def list_activities(
             contains(ProtectedActivity.title, text) | contains(ProtectedActivity.description, text)
         )
     if after is not None:
-        query = query.where(_before(*_parse_cursor(after)))
+        query = query.where(
+            newest_first_after(ProtectedActivity.occurred_on, ProtectedActivity.id, after)
+        )
     views = await _views(session, actor, list(await session.scalars(query)))
     await record(
         session, actor_id=actor.user_id, action="activity.list", details={"count": len(views)}
@@ -98,26 +102,6 @@ def _linked_to_person(actor: Actor, person_id: uuid.UUID) -> ColumnElement[bool]
             activity_people.c.person_id == person_id,
             activity_people.c.person_id.in_(_visible_people(actor)),
         )
-    )
-
-
-def contains(column: SQLColumnExpression[str], text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match that treats LIKE wildcards in `text` literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
-
-
-def _parse_cursor(after: tuple[str, str]) -> tuple[date, uuid.UUID]:
-    try:
-        return date.fromisoformat(after[0]), uuid.UUID(after[1])
-    except (TypeError, ValueError) as error:
-        raise ValidationFailed.single("cursor", "is not a cursor this server issued") from error
-
-
-def _before(occurred_on: date, activity_id: uuid.UUID) -> ColumnElement[bool]:
-    """Keyset condition for the order (occurred_on DESC, id DESC)."""
-    return (ProtectedActivity.occurred_on < occurred_on) | (
-        (ProtectedActivity.occurred_on == occurred_on) & (ProtectedActivity.id < activity_id)
     )
 
 
@@ -185,8 +169,8 @@ async def create_activity(
     )
     session.add(activity)
     await session.flush()
-    await _link(session, activity_groups, "group_id", activity.id, group_ids)
-    await _link(session, activity_people, "person_id", activity.id, person_ids)
+    await insert_links(session, activity_groups, "group_id", activity.id, group_ids)
+    await insert_links(session, activity_people, "person_id", activity.id, person_ids)
     await record(
         session,
         actor_id=actor.user_id,
@@ -209,22 +193,22 @@ async def update_activity(
     await _validate(session, actor, changes)
     _apply(activity, changes)
     if changes.group_ids is not None:
-        await _replace_links(
+        await replace_links(
             session,
             activity_groups,
             "group_id",
             activity_id,
-            list(actor.member_groups),
             changes.group_ids,
+            replaceable=list(actor.member_groups),
         )
     if changes.person_ids is not None:
-        await _replace_links(
+        await replace_links(
             session,
             activity_people,
             "person_id",
             activity_id,
-            _visible_people(actor),
             changes.person_ids,
+            replaceable=_visible_people(actor),
         )
     activity.updated_at = utcnow()
     await session.flush()
@@ -273,26 +257,13 @@ def _field_problems(changes: ActivityChanges) -> list[FieldError]:
     problems = []
     if changes.kind is not None and changes.kind not in vocabularies()[KINDS]:
         problems.append(FieldError("kind", f"unknown activity kind {changes.kind!r}"))
-    if changes.occurred_on is not None and changes.occurred_on > latest_today():
-        problems.append(FieldError("occurred_on", "cannot be in the future"))
+    if changes.occurred_on is not None:
+        problems += date_problems("occurred_on", changes.occurred_on)
     if changes.title is not None and not changes.title.strip():
         problems.append(FieldError("title", "cannot be blank"))
     if changes.public_url and not is_web_url(changes.public_url):
         problems.append(FieldError("public_url", "must be an http:// or https:// address"))
     return problems
-
-
-def latest_today() -> date:
-    """The latest calendar date anywhere on Earth (UTC+14), so no time zone's today is
-    rejected as future."""
-    return (utcnow() + timedelta(hours=14)).date()
-
-
-def is_web_url(value: str) -> bool:
-    if value != value.strip() or any(c.isspace() for c in value):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 async def _person_problems(
@@ -308,8 +279,8 @@ async def _views(
     session: AsyncSession, actor: Actor, activities: Sequence[ProtectedActivity]
 ) -> list[ActivityView]:
     ids = [a.id for a in activities]
-    groups = await _linked(session, activity_groups, "group_id", ids)
-    people = await _linked(
+    groups = await linked_values(session, activity_groups, "group_id", ids)
+    people = await linked_values(
         session,
         activity_people,
         "person_id",
@@ -317,56 +288,3 @@ async def _views(
         activity_people.c.person_id.in_(_visible_people(actor)),
     )
     return [ActivityView(a, groups[a.id], people[a.id]) for a in activities]
-
-
-async def _linked(
-    session: AsyncSession,
-    link: Table,
-    column: str,
-    activity_ids: list[uuid.UUID],
-    *where: ColumnElement[bool],
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    rows = await session.execute(
-        select(link.c.activity_id, link.c[column]).where(
-            link.c.activity_id.in_(activity_ids), *where
-        )
-    )
-    return group_by_owner(activity_ids, rows)
-
-
-def group_by_owner(
-    owners: Iterable[uuid.UUID], pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """(owner, linked id) pairs as each owner's sorted linked ids; owners without links get []."""
-    grouped: dict[uuid.UUID, list[uuid.UUID]] = {owner: [] for owner in owners}
-    for owner, linked in pairs:
-        grouped[owner].append(linked)
-    return {owner: sorted(linked) for owner, linked in grouped.items()}
-
-
-async def _link(
-    session: AsyncSession,
-    link: Table,
-    column: str,
-    activity_id: uuid.UUID,
-    ids: Iterable[uuid.UUID],
-) -> None:
-    rows = [{"activity_id": activity_id, column: linked} for linked in set(ids)]
-    if rows:
-        await session.execute(insert(link), rows)
-
-
-async def _replace_links(
-    session: AsyncSession,
-    link: Table,
-    column: str,
-    activity_id: uuid.UUID,
-    replaceable: Sequence[uuid.UUID] | Select[uuid.UUID],
-    ids: Iterable[uuid.UUID],
-) -> None:
-    """Links outside `replaceable` (groups the actor is not in, people they cannot see) are not
-    theirs to remove and stay; validation guarantees the new `ids` are all replaceable."""
-    await session.execute(
-        delete(link).where(link.c.activity_id == activity_id, link.c[column].in_(replaceable))
-    )
-    await _link(session, link, column, activity_id, ids)

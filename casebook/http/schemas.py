@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated, Any
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar.params import QueryParameter
@@ -33,15 +35,19 @@ class Output(msgspec.Struct):
     """Response bodies; subclasses pass `kw_only=True` too."""
 
 
+GroupIds = Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=50)]
+
+T = TypeVar("T")
+
+
 def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
+def decode_cursor(cursor: str, first: Callable[[str], T]) -> tuple[T, uuid.UUID]:
+    """A cursor from `encode_cursor([sort value, id])`, with the sort value parsed by `first`."""
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError) as error:
+        value, key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return first(value), uuid.UUID(key)
+    except (ValueError, TypeError, UnicodeDecodeError) as error:
         raise ValidationFailed.single("cursor", "is not a cursor this server issued") from error
-    if not isinstance(values, list) or len(values) != arity:
-        raise ValidationFailed.single("cursor", "is not a cursor this server issued")
-    return values

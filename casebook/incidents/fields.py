@@ -13,12 +13,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from casebook.access.actor import Actor
 from casebook.access.scope import linked_to_any, member_group_problems
 from casebook.activities.models import ProtectedActivity, activity_groups
-from casebook.db import utcnow
 from casebook.errors import FieldError, ValidationFailed
 from casebook.people.models import Person, person_groups
+from casebook.validation import date_problems
 from casebook.vocabulary import vocabularies
-
-EARLIEST_DATE = date(1900, 1, 1)
 
 
 @dataclass
@@ -85,11 +83,7 @@ async def validate(session: AsyncSession, actor: Actor, fields: IncidentFields) 
 
 
 def _date_problems(fields: IncidentFields) -> list[FieldError]:
-    problems = []
-    if fields.occurred_on > utcnow().date():
-        problems.append(FieldError("occurred_on", "cannot be in the future"))
-    if fields.occurred_on < EARLIEST_DATE:
-        problems.append(FieldError("occurred_on", "must be in 1900 or later"))
+    problems = date_problems("occurred_on", fields.occurred_on)
     if fields.occurred_time is not None and fields.date_precision != "day":
         problems.append(FieldError("occurred_time", "give a time only with a day-precise date"))
     return problems

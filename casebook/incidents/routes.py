@@ -11,7 +11,6 @@ from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import UNSET, UnsetType
 
-from casebook.errors import ValidationFailed
 from casebook.http.dependencies import CurrentActor, Db
 from casebook.http.schemas import (
     Cursor,
@@ -138,16 +137,6 @@ class IncidentPage(Output, kw_only=True):
     next_cursor: str | None
 
 
-def _after(cursor: str | None) -> tuple[date, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    on, incident_id = decode_cursor(cursor, 2)
-    try:
-        return date.fromisoformat(on), uuid.UUID(incident_id)
-    except (TypeError, ValueError) as error:
-        raise ValidationFailed.single("cursor", "is not a cursor this server issued") from error
-
-
 @get("/api/v1/incidents", tags=["incidents"], opt={"permission": "incident.read"})
 async def list_incidents(
     db: Db,
@@ -177,7 +166,8 @@ async def list_incidents(
         verification_status=verification_status,
         text=q or None,
     )
-    views = await service.list_incidents(db, actor, where, after=_after(cursor), limit=limit + 1)
+    after = decode_cursor(cursor, date.fromisoformat) if cursor else None
+    views = await service.list_incidents(db, actor, where, after=after, limit=limit + 1)
     more = len(views) > limit
     views = views[:limit]
     last = views[-1].incident if views else None

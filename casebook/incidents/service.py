@@ -26,6 +26,8 @@ from casebook.incidents.models import (
     incident_people,
     incident_tactics,
 )
+from casebook.links import insert_links, linked_values, replace_links
+from casebook.queries import contains, newest_first_after
 
 SCALAR_FIELDS = (
     "group_id",
@@ -81,15 +83,11 @@ def _filtered(query: Select[Incident], where: IncidentFilter) -> Select[Incident
         "region": lambda v: Incident.region == v,
         "workflow_status": lambda v: Incident.workflow_status == v,
         "verification_status": lambda v: Incident.verification_status == v,
-        "text": lambda v: Incident.narrative.ilike(f"%{_escape_like(v)}%", escape="\\"),
+        "text": lambda v: contains(Incident.narrative, v),
     }
     for name in where.used():
         query = query.where(conditions[name](getattr(where, name)))  # type: ignore[no-untyped-call]
     return query
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def list_incidents(
@@ -107,11 +105,7 @@ async def list_incidents(
         .limit(limit)
     )
     if after is not None:
-        on, incident_id = after
-        query = query.where(
-            (Incident.occurred_on < on)
-            | ((Incident.occurred_on == on) & (Incident.id < incident_id))
-        )
+        query = query.where(newest_first_after(Incident.occurred_on, Incident.id, after))
     incidents = list(await session.scalars(_filtered(query, where)))
     views = await _views(session, incidents)
     await record(
@@ -123,12 +117,14 @@ async def list_incidents(
     return views
 
 
-async def load_visible(session: AsyncSession, actor: Actor, incident_id: uuid.UUID) -> Incident:
-    incident = await session.scalar(
-        select(Incident).where(
-            Incident.id == incident_id, Incident.group_id.in_(actor.readable_groups)
-        )
-    )
+async def load_visible(
+    session: AsyncSession, actor: Actor, incident_id: uuid.UUID, *, for_edit: bool = False
+) -> Incident:
+    """`for_edit` narrows the scope to the actor's own groups and locks the row, so that
+    concurrent edits queue and the version check sees the latest version."""
+    groups = actor.member_groups if for_edit else actor.readable_groups
+    query = select(Incident).where(Incident.id == incident_id, Incident.group_id.in_(groups))
+    incident = await session.scalar(query.with_for_update() if for_edit else query)
     if incident is None:
         raise NotFound("incident", incident_id)
     return incident
@@ -173,9 +169,7 @@ async def update_incident(
     version: int,
     changes: dict[str, object],
 ) -> IncidentView:
-    incident = await load_visible(session, actor, incident_id)
-    if not actor.may_write_for(incident.group_id):
-        raise NotFound("incident", incident_id)
+    incident = await load_visible(session, actor, incident_id, for_edit=True)
     check_version("incident", incident.version, version)
     current = (await _views(session, [incident]))[0].fields
     fields = IncidentFields(**{**vars(current), **changes}).normalized()
@@ -204,62 +198,51 @@ LINKS: tuple[tuple[Table, str, str], ...] = (
 )
 
 
-def _link_rows(
-    incident_id: uuid.UUID, fields: IncidentFields
-) -> dict[Table, list[dict[str, object]]]:
-    rows: dict[Table, list[dict[str, object]]] = {
-        table: [{"incident_id": incident_id, column: v} for v in getattr(fields, attribute)]
-        for table, column, attribute in LINKS
-    }
-    rows[incident_people] = [
-        {"incident_id": incident_id, "person_id": p.person_id, "role": p.role}
-        for p in fields.people
-    ]
-    return rows
-
-
 async def _write_links(
     session: AsyncSession, incident_id: uuid.UUID, fields: IncidentFields, *, replace: bool = False
 ) -> None:
-    for table, rows in _link_rows(incident_id, fields).items():
-        if replace:
-            await session.execute(delete(table).where(table.c.incident_id == incident_id))
-        if rows:
-            await session.execute(insert(table), rows)
+    store = replace_links if replace else insert_links
+    for table, column, attribute in LINKS:
+        await store(session, table, column, incident_id, getattr(fields, attribute))
+    if replace:
+        await session.execute(
+            delete(incident_people).where(incident_people.c.incident_id == incident_id)
+        )
+    if fields.people:
+        await session.execute(
+            insert(incident_people),
+            [
+                {"incident_id": incident_id, "person_id": p.person_id, "role": p.role}
+                for p in fields.people
+            ],
+        )
 
 
 async def _views(session: AsyncSession, incidents: list[Incident]) -> list[IncidentView]:
     """Each incident with its links, in one query per link table."""
     ids = [i.id for i in incidents]
-    links: dict[str, Any] = {
-        attribute: await _linked_values(session, table, column, ids)
+    links = {
+        attribute: await linked_values(session, table, column, ids)
         for table, column, attribute in LINKS
     }
-    people: dict[uuid.UUID, list[Involvement]] = defaultdict(list)
-    if ids:
-        rows = await session.execute(
-            select(
-                incident_people.c.incident_id, incident_people.c.person_id, incident_people.c.role
-            ).where(incident_people.c.incident_id.in_(ids))
-        )
-        for incident_id, person_id, role in rows:
-            people[incident_id].append(Involvement(person_id, role))
+    people = await _involvements(session, ids)
     views = []
     for incident in incidents:
         values: dict[str, Any] = {n: getattr(incident, n) for n in SCALAR_FIELDS}
-        values.update({name: sorted(linked[incident.id]) for name, linked in links.items()})
+        values.update({name: linked[incident.id] for name, linked in links.items()})
         views.append(IncidentView(incident, IncidentFields(**values, people=people[incident.id])))
     return views
 
 
-async def _linked_values(
-    session: AsyncSession, table: Table, column: str, ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[Any]]:
-    grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    if ids:
-        rows = await session.execute(
-            select(table.c.incident_id, table.c[column]).where(table.c.incident_id.in_(ids))
-        )
-        for incident_id, value in rows:
-            grouped[incident_id].append(value)
-    return grouped
+async def _involvements(
+    session: AsyncSession, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[Involvement]]:
+    people: dict[uuid.UUID, list[Involvement]] = defaultdict(list)
+    rows = await session.execute(
+        select(incident_people.c.incident_id, incident_people.c.person_id, incident_people.c.role)
+        .where(incident_people.c.incident_id.in_(ids))
+        .order_by(incident_people.c.person_id)
+    )
+    for incident_id, person_id, role in rows:
+        people[incident_id].append(Involvement(person_id, role))
+    return people

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-import msgspec
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from casebook.http.dependencies import CurrentActor, Db
 from casebook.http.schemas import (
     Cursor,
+    GroupIds,
     Input,
     LongText,
     OptionalText,
@@ -23,8 +22,6 @@ from casebook.http.schemas import (
     encode_cursor,
 )
 from casebook.people import service
-
-GroupIds = Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=50)]
 
 
 class PersonInput(Input, kw_only=True):
@@ -77,7 +74,7 @@ async def list_people(
     limit: PageSize = 50,
     cursor: Cursor = None,
 ) -> PersonPage:
-    after = tuple(decode_cursor(cursor, 2)) if cursor else None
+    after = decode_cursor(cursor, str) if cursor else None
     views = await service.list_people(
         db,
         actor,

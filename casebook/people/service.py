@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
@@ -13,7 +13,9 @@ from casebook.access.scope import check_version, linked_to_any, require_member_g
 from casebook.audit.log import record
 from casebook.db import utcnow
 from casebook.errors import NotFound
+from casebook.links import insert_links, linked_values, replace_links
 from casebook.people.models import Person, person_groups
+from casebook.queries import contains
 
 
 @dataclass(frozen=True)
@@ -34,18 +36,9 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     return linked_to_any(person_groups, Person.id, actor.readable_groups)
 
 
-async def _groups_of(
-    session: AsyncSession, person_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    rows = await session.execute(
-        select(person_groups.c.person_id, person_groups.c.group_id).where(
-            person_groups.c.person_id.in_(person_ids)
-        )
-    )
-    grouped: dict[uuid.UUID, list[uuid.UUID]] = {pid: [] for pid in person_ids}
-    for person_id, group_id in rows:
-        grouped[person_id].append(group_id)
-    return grouped
+async def _views(session: AsyncSession, people: list[Person]) -> list[PersonView]:
+    groups = await linked_values(session, person_groups, "group_id", [p.id for p in people])
+    return [PersonView(p, groups[p.id]) for p in people]
 
 
 async def list_people(
@@ -54,33 +47,36 @@ async def list_people(
     *,
     group_id: uuid.UUID | None,
     text: str | None,
-    after: tuple[str, str] | None,
+    after: tuple[str, uuid.UUID] | None,
     limit: int,
 ) -> list[PersonView]:
     query = select(Person).where(visible_to(actor)).order_by(Person.alias, Person.id).limit(limit)
     if group_id is not None:
         query = query.where(linked_to_any(person_groups, Person.id, [group_id]))
     if text:
-        query = query.where(Person.alias.ilike(f"%{_escape_like(text)}%", escape="\\"))
+        query = query.where(contains(Person.alias, text))
     if after is not None:
         alias, person_id = after
         query = query.where(
-            (Person.alias > alias) | ((Person.alias == alias) & (Person.id > uuid.UUID(person_id)))
+            (Person.alias > alias) | ((Person.alias == alias) & (Person.id > person_id))
         )
-    people = list(await session.scalars(query))
-    groups = await _groups_of(session, [p.id for p in people])
+    views = await _views(session, list(await session.scalars(query)))
     await record(
-        session, actor_id=actor.user_id, action="person.list", details={"count": len(people)}
+        session, actor_id=actor.user_id, action="person.list", details={"count": len(views)}
     )
-    return [PersonView(p, groups[p.id]) for p in people]
+    return views
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-async def load_visible(session: AsyncSession, actor: Actor, person_id: uuid.UUID) -> Person:
-    person = await session.scalar(select(Person).where(Person.id == person_id, visible_to(actor)))
+async def load_visible(
+    session: AsyncSession, actor: Actor, person_id: uuid.UUID, *, for_edit: bool = False
+) -> Person:
+    """`for_edit` narrows the scope to the actor's own groups and locks the row, so that
+    concurrent edits queue and the version check sees the latest version."""
+    groups = actor.member_groups if for_edit else actor.readable_groups
+    query = select(Person).where(
+        Person.id == person_id, linked_to_any(person_groups, Person.id, groups)
+    )
+    person = await session.scalar(query.with_for_update() if for_edit else query)
     if person is None:
         raise NotFound("person", person_id)
     return person
@@ -95,7 +91,7 @@ async def get_person(session: AsyncSession, actor: Actor, person_id: uuid.UUID) 
         target_type="person",
         target_id=person_id,
     )
-    return PersonView(person, (await _groups_of(session, [person.id]))[person.id])
+    return (await _views(session, [person]))[0]
 
 
 async def create_person(
@@ -113,7 +109,7 @@ async def create_person(
     )
     session.add(person)
     await session.flush()
-    await _link_groups(session, person.id, set(group_ids))
+    await insert_links(session, person_groups, "group_id", person.id, group_ids)
     await record(
         session,
         actor_id=actor.user_id,
@@ -121,29 +117,30 @@ async def create_person(
         target_type="person",
         target_id=person.id,
     )
-    return PersonView(person, sorted(set(group_ids)))
+    return (await _views(session, [person]))[0]
 
 
 async def update_person(
     session: AsyncSession, actor: Actor, person_id: uuid.UUID, version: int, changes: PersonChanges
 ) -> PersonView:
-    person = await load_visible(session, actor, person_id)
-    current_groups = set((await _groups_of(session, [person_id]))[person_id])
+    person = await load_visible(session, actor, person_id, for_edit=True)
     check_version("person", person.version, version)
-    changed = [name for name, value in vars(changes).items() if value is not None]
+    if changes.group_ids is not None:
+        require_member_groups(actor, changes.group_ids)
+        await replace_links(
+            session,
+            person_groups,
+            "group_id",
+            person_id,
+            changes.group_ids,
+            replaceable=list(actor.member_groups),
+        )
     if changes.alias is not None:
         person.alias = changes.alias.strip()
     if changes.legal_name is not None:
         person.legal_name = changes.legal_name or None
     if changes.notes is not None:
         person.notes = changes.notes
-    if changes.group_ids is not None:
-        require_member_groups(actor, changes.group_ids)
-        # Links to groups the actor does not belong to are not theirs to remove.
-        kept = current_groups - actor.member_groups
-        await session.execute(delete(person_groups).where(person_groups.c.person_id == person_id))
-        current_groups = kept | set(changes.group_ids)
-        await _link_groups(session, person_id, current_groups)
     person.updated_at = utcnow()
     await session.flush()
     await record(
@@ -152,15 +149,6 @@ async def update_person(
         action="person.update",
         target_type="person",
         target_id=person_id,
-        details={"fields": changed},
+        details={"fields": [name for name, value in vars(changes).items() if value is not None]},
     )
-    return PersonView(person, sorted(current_groups))
-
-
-async def _link_groups(
-    session: AsyncSession, person_id: uuid.UUID, group_ids: set[uuid.UUID]
-) -> None:
-    if group_ids:
-        await session.execute(
-            insert(person_groups), [{"person_id": person_id, "group_id": g} for g in group_ids]
-        )
+    return (await _views(session, [person]))[0]
