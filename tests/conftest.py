@@ -14,7 +14,6 @@ from litestar.testing import AsyncTestClient
 from casebook.access.actor import load_actor
 from casebook.accounts.api_tokens import issue_token
 from casebook.accounts.models import User
-from casebook.accounts.service import create_user
 from casebook.app import create_app
 from casebook.config import REPO_ROOT, Settings
 from casebook.db import transaction
@@ -78,21 +77,30 @@ class Account:
 class World:
     """Builds users, groups, memberships and grants straight through the services."""
 
+    _hash_of_password: str | None = None
+
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+
+    async def _password_hash(self) -> str:
+        """PASSWORD hashed once per run: argon2 at policy strength costs a quarter second, and
+        building accounts for a test is not what is under test (tests/accounts covers that)."""
+        if World._hash_of_password is None:
+            World._hash_of_password = await self.runtime.hasher.hash(PASSWORD)
+        return World._hash_of_password
 
     async def account(
         self, role: str, *, groups: dict[Group, str] | None = None, email: str | None = None
     ) -> Account:
         async with transaction(self.runtime.sessions) as session:
-            user = await create_user(
-                session,
-                self.runtime,
+            user = User(
                 email=email or f"{role}-{uuid.uuid4().hex[:8]}@example.org",
                 display_name=f"A {role}",
                 role=role,
-                password=PASSWORD,
+                password_hash=await self._password_hash(),
             )
+            session.add(user)
+            await session.flush()
             for group, group_role in (groups or {}).items():
                 session.add(Membership(group_id=group.id, user_id=user.id, role=group_role))
             _, token = await issue_token(session, user, "tests", self.runtime.policies.sessions)
