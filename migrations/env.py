@@ -40,10 +40,12 @@ def run_migrations(connection: Connection) -> None:
 
 async def run_async_migrations() -> None:
     engine = create_engine(database_url())
-    async with engine.connect() as connection:
-        await connection.run_sync(run_migrations)
-        await connection.commit()
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(run_migrations)
+            await connection.commit()
+    finally:
+        await engine.dispose()
 
 
 if context.is_offline_mode():

@@ -29,7 +29,7 @@ class LoginInput(Input, kw_only=True):
 
 
 class TokenInput(LoginInput, kw_only=True):
-    label: ShortText = "casebook CLI"
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] = "casebook CLI"
 
 
 class AccountOut(Output, kw_only=True):

@@ -1,0 +1,34 @@
+"""The `casebook` command: server administration and a client for a running server."""
+
+from __future__ import annotations
+
+import click
+
+from casebook.cli.accounts import admin, user
+from casebook.cli.audit import audit
+from casebook.cli.database import db
+from casebook.cli.demo import demo
+from casebook.cli.incidents import incident
+from casebook.cli.serve import serve
+from casebook.cli.session import login, logout
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="casebook")
+def cli() -> None:
+    """Casebook: document government surveillance and retaliation against organizers.
+
+    \b
+    On the server (reads the CASEBOOK_* settings; see docs/configuration.md):
+      serve, db, admin, user, demo, audit
+    From your own computer, against a running server:
+      login, incident, logout
+    """
+
+
+for command in (serve, db, admin, user, demo, audit, login, logout, incident):
+    cli.add_command(command)
+
+
+if __name__ == "__main__":
+    cli()

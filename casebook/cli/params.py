@@ -1,0 +1,51 @@
+"""Option types for incident fields: dates of varying exactness, and people with their role."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+PRECISIONS = ("day", "month", "year")
+DATE_FORMS = (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year"))
+DATE_EXAMPLES = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
+
+
+class IncidentDate(click.ParamType[tuple[date, str], Any]):
+    """YYYY-MM-DD, or YYYY-MM / YYYY when only the month or the year is known."""
+
+    name = "date"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[date, str]:
+        if isinstance(value, tuple):
+            return value
+        for form, precision in DATE_FORMS:
+            try:
+                return datetime.strptime(value, form).date(), precision
+            except ValueError:
+                continue
+        self.fail(f"{value!r} is not YYYY-MM-DD, YYYY-MM or YYYY", param, ctx)
+
+
+class Involvement(click.ParamType[dict[str, str], Any]):
+    """PERSON_ID:ROLE, e.g. 6f1c…:target."""
+
+    name = "person_id:role"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dict[str, str]:
+        if isinstance(value, dict):
+            return value
+        person, _, role = str(value).rpartition(":")
+        try:
+            person_id = uuid.UUID(person)
+        except ValueError:
+            self.fail(f"{value!r} is not PERSON_ID:ROLE (e.g. <id>:target)", param, ctx)
+        if not role:
+            self.fail(f"{value!r} names no role (target, family-member, witness, ...)", param, ctx)
+        return {"person_id": str(person_id), "role": role}

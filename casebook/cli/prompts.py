@@ -1,0 +1,25 @@
+"""Reading a password: a hidden prompt at a terminal, one line from standard input otherwise.
+
+Passwords never come from the command line, where other users of the machine and the shell
+history can see them."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def read_password(prompt: str = "Password", *, confirm: bool = False) -> str:
+    """Ask at the terminal (twice when `confirm`), or read the first line piped to stdin."""
+    stdin = sys.stdin
+    if stdin.isatty():
+        password: str = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+        return password
+    line = stdin.readline().removesuffix("\n").removesuffix("\r")
+    if not line:
+        raise click.ClickException(
+            "No password on standard input: pipe it in as one line, or run the command at a "
+            "terminal to be asked for it."
+        )
+    return line

@@ -1,0 +1,105 @@
+"""`casebook login` and `casebook logout`: the API token the client commands use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from casebook.cli import credentials
+from casebook.cli.api_client import Api, ApiError
+from casebook.cli.connection import reporting, server_url
+from casebook.cli.credentials import Credentials
+from casebook.cli.prompts import read_password
+
+
+@click.command()
+@click.option(
+    "--server",
+    required=True,
+    metavar="URL",
+    help="Address of the Casebook server, e.g. https://casebook.example.org. Later commands "
+    "use the server you logged in to.",
+)
+@click.option("--email", required=True, help="The email address of your account.")
+@click.option(
+    "--label",
+    default="casebook CLI",
+    show_default=True,
+    help="A name for this login in your list of API tokens. Avoid names that identify you or "
+    "your device.",
+)
+def login(server: str, email: str, label: str) -> None:
+    """Log in and keep an API token for the other client commands.
+
+    Asks for your password at a hidden prompt (or reads one line piped to standard input),
+    and stores the token, never the password, in ~/.config/casebook/credentials.json
+    ($XDG_CONFIG_HOME/casebook/ when set), readable by you only. The token lasts 30 days
+    unless the server's policy says otherwise; `casebook logout` ends it sooner. Logging in
+    again replaces, and revokes, the stored token.
+    """
+    server = server_url(server)
+    password = read_password(f"Password for {email}")
+    with reporting(), Api(server) as api:
+        issued = api.post(
+            "/api/v1/auth/tokens", {"email": email, "password": password, "label": label}
+        )
+    try:
+        previous: Credentials | None = credentials.load()
+    except credentials.NotLoggedIn:
+        previous = None
+    path = credentials.save(
+        Credentials(
+            server=server,
+            email=email.strip().lower(),
+            token_id=str(issued["id"]),
+            expires_at=str(issued["expires_at"]),
+            token=str(issued["token"]),
+        )
+    )
+    if previous is not None:
+        _revoke_quietly(previous)
+    click.echo(f"Logged in to {server} as {email.strip().lower()}.")
+    click.echo(f"Your token is stored in {path} and expires {_when(str(issued['expires_at']))}.")
+
+
+@click.command()
+def logout() -> None:
+    """Log out: revoke the stored API token on the server, then delete it here.
+
+    If the server cannot be reached the token is kept, so that it can still be revoked: run
+    `casebook logout` again later.
+    """
+    try:
+        stored = credentials.load()
+    except credentials.NotLoggedIn:
+        click.echo("You are not logged in.")
+        return
+    note = ""
+    try:
+        with Api(stored.server, stored.token) as api:
+            api.delete(f"/api/v1/auth/tokens/{stored.token_id}")
+    except ApiError as error:
+        if error.status != 401:
+            raise click.ClickException(
+                f"{error.detail} The token was not revoked and is still stored; run "
+                "`casebook logout` again when the server can be reached."
+            ) from error
+        note = " (the token had already expired or been revoked)"
+    credentials.remove()
+    click.echo(f"Logged out of {stored.server}{note}.")
+
+
+def _revoke_quietly(stored: Credentials) -> None:
+    try:
+        with Api(stored.server, stored.token) as api:
+            api.delete(f"/api/v1/auth/tokens/{stored.token_id}")
+    except ApiError:
+        pass
+
+
+def _when(timestamp: str) -> str:
+    try:
+        return datetime.fromisoformat(timestamp).strftime("%Y-%m-%d %H:%M %Z").strip()
+    except ValueError:
+        return timestamp

@@ -1,0 +1,147 @@
+"""Fixtures for the command line tests: a configured environment for the server-side commands,
+and a real Casebook server in its own process (`live_server`) for the client commands."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from casebook.cli.main import cli
+from casebook.config import REPO_ROOT, Settings
+from casebook.runtime import Runtime
+from tests.databases import DatabaseFactory
+
+T = TypeVar("T")
+
+SECRET_KEY = "22" * 32
+STARTUP_SECONDS = 60
+
+
+class LiveServer(NamedTuple):
+    url: str
+    settings: Settings
+
+
+def invoke(args: list[str], *, input: str | None = None, **env: str) -> Result:
+    """Run `casebook ARGS` in-process; unexpected exceptions fail the test with a traceback."""
+    return CliRunner().invoke(
+        cli, args, input=input, env=env or None, catch_exceptions=False, prog_name="casebook"
+    )
+
+
+def call(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    """Run service code against the database of `settings` (from a synchronous test, like the
+    command line itself)."""
+
+    async def main() -> T:
+        runtime = Runtime.start(settings)
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.close()
+
+    return asyncio.run(main())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def server_environment(settings: Settings) -> dict[str, str]:
+    """This process's environment without CASEBOOK_ settings, plus those of `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEBOOK_")}
+    env.update(
+        CASEBOOK_DATA_DIR=str(settings.data_dir),
+        CASEBOOK_DATABASE_URL=settings.database_url,
+        CASEBOOK_LOG_LEVEL="WARNING",
+    )
+    if settings.secret_key_hex:
+        env["CASEBOOK_SECRET_KEY"] = settings.secret_key_hex
+    return env
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(
+        f"the server did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text()}"
+    )
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            command, env=env, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def live_server(
+    databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A real Casebook (uvicorn in a child process) on a fresh migrated database. Yields
+    (url, settings): use the settings to reach the same database from the test."""
+    workdir = tmp_path_factory.mktemp("live-server")
+    settings = Settings(
+        data_dir=workdir / "data",
+        database_url=databases.fresh(),
+        policy_dir=REPO_ROOT / "policies",
+        secret_key_hex=SECRET_KEY,
+    )
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "casebook.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    log = workdir / "server.log"
+    process = start(command, server_environment(settings), log)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(url, process, log)
+        yield LiveServer(url, settings)
+    finally:
+        stop(process)
+        print(f"server log ({log}):\n{log.read_text()}")  # shown when the test failed
+
+
+@pytest.fixture
+def server_settings(
+    databases: DatabaseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The environment the server-side commands read, naming a fresh migrated database."""
+    for name in list(os.environ):
+        if name.startswith("CASEBOOK_") and not name.startswith("CASEBOOK_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CASEBOOK_DATABASE_URL", databases.fresh())
+    monkeypatch.setenv("CASEBOOK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CASEBOOK_SECRET_KEY", SECRET_KEY)
+    return Settings.from_env()
