@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
+from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -48,11 +49,27 @@ ROUTE_HANDLERS = [
 ]
 
 
+# Method, path and status only: query strings carry search text, bodies carry narratives.
+REQUEST_LOG = LoggingMiddlewareConfig(
+    logger_name="casebook.requests",
+    request_log_fields=["method", "path"],
+    response_log_fields=["status_code"],
+)
+
+
+def _logging_config(level: str) -> LoggingConfig:
+    """Casebook's and Litestar's loggers only: the root logger belongs to whoever runs the app."""
+    logger = {"level": level, "handlers": ["queue_listener"], "propagate": True}
+    return LoggingConfig(
+        configure_root_logger=False,
+        loggers={"casebook": logger, "litestar": logger},
+    )
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     runtime = Runtime.start(settings)
     vocabularies()
-    logging.getLogger("casebook").setLevel(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -80,6 +97,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=REQUEST_MAX_BODY_BYTES,
+        logging_config=_logging_config(settings.log_level),
+        middleware=[REQUEST_LOG.middleware],
         template_config=TemplateConfig(
             directory=REPO_ROOT / "templates", engine=JinjaTemplateEngine
         ),

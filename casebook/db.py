@@ -60,7 +60,8 @@ class IdMixin:
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    engine = create_async_engine(database_url, **kwargs)
+    """Statement parameters (narratives, names) are kept out of error messages and logs."""
+    engine = create_async_engine(database_url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

@@ -20,9 +20,11 @@ from casebook.db import transaction
 from casebook.groups.models import Grant, Group, Membership
 from casebook.runtime import Runtime
 from tests.databases import DatabaseFactory, database_factory
+from tests.log_scan import never_log, pytest_configure, pytest_sessionfinish  # noqa: F401 (hooks)
 
 PASSWORD = "correct horse battery staple"
 BASE_URL = "https://casebook.test"
+never_log(PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +106,7 @@ class World:
             for group, group_role in (groups or {}).items():
                 session.add(Membership(group_id=group.id, user_id=user.id, role=group_role))
             _, token = await issue_token(session, user, "tests", self.runtime.policies.sessions)
+        never_log(token)
         return Account(user, token)
 
     async def group(self, name: str | None = None, region: str = "Washington") -> Group:

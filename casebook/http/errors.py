@@ -82,6 +82,17 @@ def http_error_response(request: Request[Any, Any, Any], error: HTTPException) -
     return _json(error.status_code, str(error.detail), headers=error.headers)
 
 
+def unexpected_error_response(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """Logged by type and route only: an exception's text may quote what the user sent."""
+    logger.error(
+        "unexpected %s on %s %s",
+        type(error).__name__,
+        request.method,
+        request.scope.get("path_template", "?"),
+    )
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error.")
+
+
 def _json(
     status: int,
     detail: str,
@@ -100,6 +111,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     DomainError: domain_error_response,
     ValidationException: validation_error_response,
     HTTPException: http_error_response,
+    Exception: unexpected_error_response,
 }
 
 
