@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ColumnElement, SQLColumnExpression
+from sqlalchemy import ColumnElement, SQLColumnExpression, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 
@@ -20,6 +20,7 @@ def newest_first_after(
     key: InstrumentedAttribute[uuid.UUID],
     after: tuple[date, uuid.UUID],
 ) -> ColumnElement[bool]:
-    """Keyset condition: the rows after `after` in the order (day DESC, key DESC)."""
-    after_day, after_key = after
-    return (day < after_day) | ((day == after_day) & (key < after_key))
+    """Keyset condition: the rows after `after` in the order (day DESC, key DESC). Written as a
+    row-value comparison, which both databases answer by seeking in the (day, key) index; the
+    equivalent OR of comparisons makes SQLite read and sort every earlier row."""
+    return tuple_(day, key) < tuple_(*after)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
@@ -56,10 +56,7 @@ async def list_people(
     if text:
         query = query.where(contains(Person.alias, text))
     if after is not None:
-        alias, person_id = after
-        query = query.where(
-            (Person.alias > alias) | ((Person.alias == alias) & (Person.id > person_id))
-        )
+        query = query.where(tuple_(Person.alias, Person.id) > tuple_(*after))
     views = await _views(session, list(await session.scalars(query)))
     await record(
         session, actor_id=actor.user_id, action="person.list", details={"count": len(views)}
