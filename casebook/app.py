@@ -22,6 +22,7 @@ from casebook.groups import routes as groups
 from casebook.http.dependencies import provide_actor, provide_db, provide_runtime
 from casebook.http.errors import EXCEPTION_HANDLERS, audit_denial
 from casebook.http.guard import access_guard
+from casebook.http.text_guard import refuse_nul_characters
 from casebook.incidents import routes as incidents
 from casebook.people import routes as people
 from casebook.runtime import Runtime
@@ -59,11 +60,15 @@ REQUEST_LOG = LoggingMiddlewareConfig(
 
 def _logging_config(level: str) -> LoggingConfig:
     """Casebook's and Litestar's loggers only: the root logger belongs to whoever runs the app."""
-    logger = {"level": level, "handlers": ["queue_listener"], "propagate": True}
     return LoggingConfig(
         configure_root_logger=False,
-        loggers={"casebook": logger, "litestar": logger},
+        loggers={name: _logger(level) for name in ("casebook", "litestar")},
     )
+
+
+def _logger(level: str) -> dict[str, object]:
+    """A dict of its own per logger: Litestar rewrites its own entry's level in place."""
+    return {"level": level, "handlers": ["queue_listener"], "propagate": True}
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -81,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=ROUTE_HANDLERS,
         guards=[access_guard],
+        before_request=refuse_nul_characters,
         dependencies={
             "db": Provide(provide_db),
             "actor": Provide(provide_actor, sync_to_thread=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -70,6 +71,8 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 def _configure_sqlite(engine: AsyncEngine) -> None:
     """Foreign keys, WAL, durable commits, and BEGIN IMMEDIATE so writers queue instead of
     failing when a read transaction tries to upgrade to a write."""
+    # aiosqlite logs every statement with its parameters (narratives, names) at DEBUG.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -10,6 +10,5 @@ PUBLIC_PATHS = frozenset(
         "/",
         "/schema",
         "/schema/openapi.json",
-        "/schema/{path:str}",
     }
 )

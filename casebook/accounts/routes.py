@@ -108,6 +108,20 @@ class AcceptInput(Input, kw_only=True):
     password: Password
 
 
+def session_cookie(value: str, *, max_age: int) -> Cookie:
+    """`__Host-` cookie: HTTPS only, whole site, no Domain; invisible to scripts and to
+    requests from other sites."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="strict",
+        max_age=max_age,
+    )
+
+
 def _address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -122,17 +136,9 @@ async def log_in(
     user = await check_credentials(runtime, data.email, data.password, _address(request))
     token = await open_session(db, user, runtime.policies.sessions)
     await record(db, actor_id=user.id, action="auth.login", details={"via": "session"})
-    cookie = Cookie(
-        key=SESSION_COOKIE,
-        value=token,
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="strict",
-        max_age=int(runtime.policies.sessions.absolute_timeout.total_seconds()),
-    )
+    max_age = int(runtime.policies.sessions.absolute_timeout.total_seconds())
     body = SessionOut(account=AccountOut.of(user), csrf_token=csrf_token(runtime.secret, token))
-    return Response(body, cookies=[cookie])
+    return Response(body, cookies=[session_cookie(token, max_age=max_age)])
 
 
 @delete(
@@ -141,27 +147,13 @@ async def log_in(
     summary="Log out: the session ends on the server",
     opt={"permission": "account.self"},
     status_code=204,
+    response_cookies=[session_cookie("", max_age=0)],
 )
-async def log_out(request: Request[Any, Any, Any], db: Db, actor: CurrentActor) -> Response[None]:
+async def log_out(request: Request[Any, Any, Any], db: Db, actor: CurrentActor) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await close_session(db, token)
     await record(db, actor_id=actor.user_id, action="auth.logout")
-    return Response(
-        None,
-        status_code=204,
-        cookies=[
-            Cookie(
-                key=SESSION_COOKIE,
-                value="",
-                path="/",
-                secure=True,
-                httponly=True,
-                samesite="strict",
-                max_age=0,
-            )
-        ],
-    )
 
 
 @post("/api/v1/auth/tokens", tags=["auth"], summary="Create an API token for the CLI")

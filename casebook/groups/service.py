@@ -70,7 +70,7 @@ async def members(
         .where(Membership.group_id == group_id)
         .order_by(User.display_name)
     )
-    return [(user, role) for user, role in rows.tuples()]
+    return [(user, role) for user, role in rows]
 
 
 async def add_member(

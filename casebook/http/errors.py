@@ -129,13 +129,16 @@ async def audit_denial(error: Exception, scope: Scope) -> None:
     target_type = target_id = None
     if isinstance(error, NotFound):
         target_type, target_id = error.target_type, error.target_id
-    async with transaction(runtime.sessions) as session:
-        await record(
-            session,
-            actor_id=actor.user_id if actor else None,
-            action="access.denied",
-            outcome="denied",
-            target_type=target_type,
-            target_id=target_id,
-            details=details,
-        )
+    try:
+        async with transaction(runtime.sessions) as session:
+            await record(
+                session,
+                actor_id=actor.user_id if actor else None,
+                action="access.denied",
+                outcome="denied",
+                target_type=target_type,
+                target_id=target_id,
+                details=details,
+            )
+    except Exception as failure:  # the refusal must still reach the client
+        logger.error("could not audit a denial: %s", type(failure).__name__)

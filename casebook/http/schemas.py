@@ -49,5 +49,5 @@ def decode_cursor(cursor: str, first: Callable[[str], T]) -> tuple[T, uuid.UUID]
     try:
         value, key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return first(value), uuid.UUID(key)
-    except (ValueError, TypeError, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as error:
         raise ValidationFailed.single("cursor", "is not a cursor this server issued") from error

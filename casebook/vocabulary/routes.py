@@ -50,7 +50,7 @@ async def list_vocabularies() -> list[VocabularyOut]:
 async def show_vocabulary(name: FromPath[str]) -> VocabularyOut:
     vocabulary = vocabularies().get(name)
     if vocabulary is None:
-        raise NotFound("vocabulary", name)
+        raise NotFound("vocabulary")
     return VocabularyOut.of(vocabulary)
 
 

@@ -48,7 +48,8 @@ def test_serve_migrates_a_new_data_directory_and_serves(tmp_path: Path) -> None:
         assert searched.status_code == 401
     output = log.read_text()
     assert "Application startup complete" in output  # INFO lines are written...
-    assert "/schema" not in output  # ...but no request lines
+    assert "path=/api/v1/incidents" in output  # requests are logged...
+    assert "q=" not in output
     assert "Marisol" not in output
     assert (tmp_path / "data" / "casebook.sqlite3").exists()
     assert invoke(["db", "check"], CASEBOOK_DATA_DIR=str(tmp_path / "data")).exit_code == 0

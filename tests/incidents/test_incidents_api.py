@@ -85,7 +85,10 @@ async def test_lists_filter_and_paginate_within_scope(client, scene) -> None:
     first = await client.get("/api/v1/incidents?limit=4", headers=organizer.headers)
     page = first.json()
     assert [i["occurred_on"] for i in page["items"]] == [
-        "2024-02-01", "2024-01-05", "2024-01-04", "2024-01-03",
+        "2024-02-01",
+        "2024-01-05",
+        "2024-01-04",
+        "2024-01-03",
     ]
     second = await client.get(
         f"/api/v1/incidents?limit=4&cursor={page['next_cursor']}", headers=organizer.headers
@@ -142,7 +145,9 @@ async def test_researchers_reach_no_incident(client, world, scene) -> None:
     created = await post(client, scene["organizer"], incident(scene["home"].id))
     researcher = await world.account("researcher")
     listing = await client.get("/api/v1/incidents", headers=researcher.headers)
-    shown = await client.get(f"/api/v1/incidents/{created.json()['id']}", headers=researcher.headers)
+    shown = await client.get(
+        f"/api/v1/incidents/{created.json()['id']}", headers=researcher.headers
+    )
     assert listing.status_code == shown.status_code == 404
 
 
@@ -169,7 +174,8 @@ async def test_an_edit_changes_only_the_fields_given(client, scene) -> None:
     created = await post(client, organizer, incident(scene["home"].id, occurred_time="10:00:00"))
     url = f"/api/v1/incidents/{created.json()['id']}"
     edited = await client.patch(
-        url, json={"version": 1, "tactics": ["informant", "stakeout"], "occurred_time": None},
+        url,
+        json={"version": 1, "tactics": ["informant", "stakeout"], "occurred_time": None},
         headers=organizer.headers,
     )
     data = edited.json()

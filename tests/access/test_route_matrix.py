@@ -1,0 +1,480 @@
+"""Every route of the app, for every role and ownership case: who gets an answer, who gets nothing.
+
+The routes come from `app.routes`, not from a hand-written list, so a new route shows up here as
+a test that fails until the expectation table below says who may call it (and, for unsafe
+methods, what body to send). Expected outcomes:
+
+- OK: a 2xx answer; for list routes, the answer includes group A's record.
+- HIDDEN: a 2xx list answer that does not mention group A's record anywhere.
+- NOT_FOUND: 404 with the generic body: the route or record might as well not exist.
+- UNAUTHENTICATED: 401 (anonymous callers of every non-public route).
+- INVALID: 422 that reads exactly like the answer for ids that exist nowhere, so it does not tell
+  the caller that group A (or its records) exist.
+
+The world (tests/access/scene.py) is rebuilt for each route, so state one actor changes (a revoked
+grant, a removed member) cannot leak into another route's cases."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import uuid
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from casebook.activities.models import ProtectedActivity
+from casebook.app import create_app
+from casebook.config import REPO_ROOT, Settings
+from casebook.incidents.models import Incident
+from casebook.people.models import Person
+from casebook.runtime import Runtime
+from tests.access.scene import (
+    ACTORS,
+    ADMIN,
+    ANONYMOUS,
+    ATTORNEY_GRANTED,
+    ATTORNEY_NOT_GRANTED,
+    ATTORNEY_REVOKED,
+    ORGANIZER_OTHER,
+    ORGANIZER_OWN,
+    RESEARCHER,
+    Scene,
+    build_scene,
+)
+from tests.conftest import BASE_URL, PASSWORD
+from tests.databases import DatabaseFactory
+
+OK = "ok"
+HIDDEN = "ok, without group A's record"
+NOT_FOUND = "404"
+UNAUTHENTICATED = "401"
+INVALID = "422, same as for unknown ids"
+
+SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
+READERS_OF_A = frozenset({ORGANIZER_OWN, ATTORNEY_GRANTED})
+OUTSIDERS_OF_A = frozenset({ORGANIZER_OTHER, ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED})
+
+RouteKey = tuple[str, str]  # (method, path as declared, e.g. "/api/v1/people/{person_id:uuid}")
+Expectation = dict[str, str]
+
+
+def expect(
+    *,
+    ok: frozenset[str] | set[str] = frozenset(),
+    hidden: frozenset[str] | set[str] = frozenset(),
+    invalid: frozenset[str] | set[str] = frozenset(),
+) -> Expectation:
+    """A route that needs a permission: the named outcomes, 404 for every other signed-in
+    actor, 401 for anonymous callers."""
+    outcome = dict.fromkeys(SIGNED_IN, NOT_FOUND)
+    outcome.update(dict.fromkeys(ok, OK))
+    outcome.update(dict.fromkeys(hidden, HIDDEN))
+    outcome.update(dict.fromkeys(invalid, INVALID))
+    outcome[ANONYMOUS] = UNAUTHENTICATED
+    return outcome
+
+
+def everyone(outcome: str) -> Expectation:
+    return dict.fromkeys(ACTORS, outcome)
+
+
+PEOPLE = "/api/v1/people"
+PERSON = "/api/v1/people/{person_id:uuid}"
+INCIDENTS = "/api/v1/incidents"
+INCIDENT = "/api/v1/incidents/{incident_id:uuid}"
+ACTIVITIES = "/api/v1/activities"
+ACTIVITY = "/api/v1/activities/{activity_id:uuid}"
+GROUP = "/api/v1/groups/{group_id:uuid}"
+MEMBER = "/api/v1/groups/{group_id:uuid}/members/{user_id:uuid}"
+GRANTS = "/api/v1/groups/{group_id:uuid}/grants"
+
+EXPECTED: dict[RouteKey, Expectation] = {
+    # Public: anyone, signed in or not (an Authorization header must not get in the way).
+    ("GET", "/healthz"): everyone(OK),
+    ("GET", "/"): everyone(OK),
+    ("POST", "/api/v1/auth/session"): everyone(OK),
+    ("POST", "/api/v1/auth/tokens"): everyone(OK),
+    ("POST", "/api/v1/invitations/accept"): everyone(OK),
+    ("GET", "/schema"): everyone(OK),
+    ("GET", "/schema/openapi.json"): everyone(OK),
+    # The OpenAPI plugin's catch-all for renderers this app does not enable (swagger, redoc,
+    # yaml): nothing there, so 404 for everyone, anonymous callers included.
+    ("GET", "/schema/{path:str}"): everyone(NOT_FOUND),
+    # One's own account.
+    ("DELETE", "/api/v1/auth/session"): expect(ok=SIGNED_IN),
+    ("GET", "/api/v1/auth/tokens"): expect(ok=SIGNED_IN),
+    # token_id is a spare token of the organizer of A: nobody else may revoke it, not even an
+    # admin.
+    ("DELETE", "/api/v1/auth/tokens/{token_id:uuid}"): expect(ok={ORGANIZER_OWN}),
+    ("GET", "/api/v1/me"): expect(ok=SIGNED_IN),
+    ("GET", "/api/v1/vocabularies"): expect(ok=SIGNED_IN),
+    ("GET", "/api/v1/vocabularies/{name:str}"): expect(ok=SIGNED_IN),
+    # Administration.
+    ("GET", "/api/v1/invitations"): expect(ok={ADMIN}),
+    ("POST", "/api/v1/invitations"): expect(ok={ADMIN}),
+    ("GET", "/api/v1/users"): expect(ok={ADMIN}),
+    ("POST", "/api/v1/users/{user_id:uuid}/disable"): expect(ok={ADMIN}),
+    ("POST", "/api/v1/groups"): expect(ok={ADMIN}),
+    ("PUT", MEMBER): expect(ok={ADMIN}),
+    ("DELETE", MEMBER): expect(ok={ADMIN}),
+    # Groups: readable by members, granted attorneys and admins.
+    ("GET", "/api/v1/groups"): expect(ok=READERS_OF_A | {ADMIN}, hidden=OUTSIDERS_OF_A),
+    ("GET", GROUP): expect(ok=READERS_OF_A | {ADMIN}),
+    ("GET", GROUP + "/members"): expect(ok=READERS_OF_A | {ADMIN}),
+    # Grants: the group's own organizers and admins.
+    ("GET", GRANTS): expect(ok={ORGANIZER_OWN, ADMIN}),
+    ("POST", GRANTS): expect(ok={ORGANIZER_OWN, ADMIN}),
+    ("POST", "/api/v1/grants/{grant_id:uuid}/revoke"): expect(ok={ORGANIZER_OWN, ADMIN}),
+    # Records: read by the group and attorneys it granted, written by the group only; never
+    # by researchers or admins.
+    ("GET", PEOPLE): expect(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A),
+    ("POST", PEOPLE): expect(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
+    ("GET", PERSON): expect(ok=READERS_OF_A),
+    ("PATCH", PERSON): expect(ok={ORGANIZER_OWN}),
+    ("GET", INCIDENTS): expect(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A),
+    ("POST", INCIDENTS): expect(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
+    ("GET", INCIDENT): expect(ok=READERS_OF_A),
+    ("PATCH", INCIDENT): expect(ok={ORGANIZER_OWN}),
+    ("GET", ACTIVITIES): expect(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A),
+    ("POST", ACTIVITIES): expect(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
+    ("GET", ACTIVITY): expect(ok=READERS_OF_A),
+    ("PATCH", ACTIVITY): expect(ok={ORGANIZER_OWN}),
+}
+
+# For list routes: which record of group A an OK answer includes and a HIDDEN one must not.
+LISTED_RECORD: dict[RouteKey, Callable[[Scene], object]] = {
+    ("GET", "/api/v1/groups"): lambda s: s.group_a.id,
+    ("GET", PEOPLE): lambda s: s.person_id,
+    ("GET", INCIDENTS): lambda s: s.incident_id,
+    ("GET", ACTIVITIES): lambda s: s.activity_id,
+}
+
+# Routes whose expected outcome is known to fail: {route: "BUG: ..."}; each becomes a strict
+# xfail so that the fix is noticed.
+KNOWN_BUGS: dict[RouteKey, str] = {}
+
+Body = dict[str, Any] | None
+BodyFactory = Callable[[Scene], Awaitable[Body]]
+
+
+async def _credentials(scene: Scene) -> Body:
+    return {"email": scene.login.user.email, "password": PASSWORD}
+
+
+async def _accept(scene: Scene) -> Body:
+    token = await scene.invitation_token()
+    return {"token": token, "display_name": "Newcomer", "password": "river otter lantern 42"}
+
+
+async def _invitation(scene: Scene) -> Body:
+    return {"email": f"new-{uuid.uuid4().hex[:10]}@example.org", "role": "researcher"}
+
+
+async def _nothing(scene: Scene) -> Body:
+    return None
+
+
+async def _group(scene: Scene) -> Body:
+    return {"name": f"Group {uuid.uuid4().hex[:8]}", "city": "Tucson", "region": "Arizona"}
+
+
+async def _member(scene: Scene) -> Body:
+    return {"role": "member"}
+
+
+async def _grant(scene: Scene) -> Body:
+    return {"attorney_email": scene.spare_attorney.user.email}
+
+
+async def _person(scene: Scene) -> Body:
+    return {
+        "alias": "Marisol",
+        "legal_name": "Marisol Ortega",
+        "group_ids": [str(scene.group_a.id)],
+    }
+
+
+async def _person_patch(scene: Scene) -> Body:
+    return {"version": await scene.version_of(Person, scene.person_id), "notes": "Moved."}
+
+
+async def _incident(scene: Scene) -> Body:
+    return {
+        "group_id": str(scene.group_a.id),
+        "occurred_on": "2024-04-02",
+        "tactics": ["stakeout"],
+        "people": [{"person_id": str(scene.person_id), "role": "target"}],
+        "activity_ids": [str(scene.activity_id)],
+    }
+
+
+async def _incident_patch(scene: Scene) -> Body:
+    return {"version": await scene.version_of(Incident, scene.incident_id), "city": "Yakima"}
+
+
+async def _activity(scene: Scene) -> Body:
+    return {
+        "kind": "press",
+        "occurred_on": "2024-02-01",
+        "title": "Press conference",
+        "group_ids": [str(scene.group_a.id)],
+        "person_ids": [str(scene.person_id)],
+    }
+
+
+async def _activity_patch(scene: Scene) -> Body:
+    return {
+        "version": await scene.version_of(ProtectedActivity, scene.activity_id),
+        "title": "Renamed",
+    }
+
+
+# Every POST, PUT and PATCH route needs an entry (None: the route takes no body).
+BODIES: dict[RouteKey, BodyFactory] = {
+    ("POST", "/api/v1/auth/session"): _credentials,
+    ("POST", "/api/v1/auth/tokens"): _credentials,
+    ("POST", "/api/v1/invitations/accept"): _accept,
+    ("POST", "/api/v1/invitations"): _invitation,
+    ("POST", "/api/v1/users/{user_id:uuid}/disable"): _nothing,
+    ("POST", "/api/v1/groups"): _group,
+    ("PUT", MEMBER): _member,
+    ("POST", GRANTS): _grant,
+    ("POST", "/api/v1/grants/{grant_id:uuid}/revoke"): _nothing,
+    ("POST", PEOPLE): _person,
+    ("PATCH", PERSON): _person_patch,
+    ("POST", INCIDENTS): _incident,
+    ("PATCH", INCIDENT): _incident_patch,
+    ("POST", ACTIVITIES): _activity,
+    ("PATCH", ACTIVITY): _activity_patch,
+}
+
+# What each path parameter is filled with: always something of group A (or the spare accounts,
+# grant and token that belong to it).
+PATH_VALUES: dict[str, Callable[[Scene], object]] = {
+    "group_id": lambda s: s.group_a.id,
+    "person_id": lambda s: s.person_id,
+    "incident_id": lambda s: s.incident_id,
+    "activity_id": lambda s: s.activity_id,
+    "grant_id": lambda s: s.spare_grant.id,
+    "token_id": lambda s: s.spare_token_id,
+    "user_id": lambda s: s.spare_member.id,  # an organizer and member of A
+    "name": lambda s: "tactics",
+    "path": lambda s: "swagger",
+}
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+def _is_framework_options(handler: Any) -> bool:
+    """Litestar adds an OPTIONS handler to every path; tests/access/test_route_permissions.py
+    checks that those are refused like the route itself."""
+    return handler.http_methods == {"OPTIONS"} and handler.fn.__name__ == "options_handler"
+
+
+def app_routes(app: Litestar) -> list[RouteKey]:
+    keys = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if _is_framework_options(handler):
+                continue
+            keys.update((method, route.path) for method in handler.http_methods)
+    return sorted(keys, key=lambda key: (key[1], key[0]))
+
+
+def _collection_app() -> Litestar:
+    """An app built only to list its routes: it never opens a database connection."""
+    directory = Path(tempfile.gettempdir())
+    return create_app(
+        Settings(
+            data_dir=directory,
+            database_url="sqlite+aiosqlite:///:memory:",
+            policy_dir=REPO_ROOT / "policies",
+            secret_key_hex="11" * 32,
+        )
+    )
+
+
+ROUTES = app_routes(_collection_app())
+
+
+def _route_param(key: RouteKey) -> Any:
+    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[key])] if key in KNOWN_BUGS else []
+    return pytest.param(key, id=f"{key[0]} {key[1]}", marks=marks)
+
+
+def test_the_tables_cover_every_route_and_only_routes() -> None:
+    """A route the table does not know, or a table row for a route that is gone, fails here."""
+    routes = set(ROUTES)
+    unknown = sorted(routes - set(EXPECTED))
+    assert not unknown, f"routes without an expected outcome per role: {unknown}"
+    stale = sorted(set(EXPECTED) - routes)
+    assert not stale, f"expectations for routes the app no longer has: {stale}"
+    bodiless = sorted(k for k in routes if k[0] in UNSAFE - {"DELETE"} and k not in BODIES)
+    assert not bodiless, f"unsafe routes without a sample body: {bodiless}"
+    unfilled = sorted(
+        {name for _, path in routes for name in PARAMETER.findall(path)} - set(PATH_VALUES)
+    )
+    assert not unfilled, f"path parameters with no sample value: {unfilled}"
+    assert not set(KNOWN_BUGS) - routes, "KNOWN_BUGS names a route the app does not have"
+
+
+def _about_group_a(key: RouteKey) -> bool:
+    """The route names something of group A: in its path, its body or its list."""
+    named_in_path = any(
+        f"{{{name}:" in key[1]
+        for name in ("group_id", "person_id", "incident_id", "activity_id", "grant_id")
+    )
+    creates_in_a = key[0] == "POST" and key[1] in (PEOPLE, INCIDENTS, ACTIVITIES)
+    return named_in_path or creates_in_a or key in LISTED_RECORD
+
+
+def test_the_matrix_says_what_the_threat_model_says() -> None:
+    """The table itself, checked against DESIGN.md's rules, so that it cannot drift into
+    allowing what the design forbids."""
+    for key, outcomes in EXPECTED.items():
+        if outcomes[ANONYMOUS] != UNAUTHENTICATED:
+            assert set(outcomes.values()) <= {OK, NOT_FOUND}, key  # public: same for all
+            continue
+        if any(p in key[1] for p in ("/people", "/incidents", "/activities")):
+            assert outcomes[RESEARCHER] == NOT_FOUND, key
+            assert outcomes[ADMIN] == NOT_FOUND, key
+        if _about_group_a(key):
+            for outsider in OUTSIDERS_OF_A:
+                assert outcomes[outsider] in (NOT_FOUND, HIDDEN, INVALID), (key, outsider)
+            if key[0] in UNSAFE:
+                assert outcomes[ATTORNEY_GRANTED] == NOT_FOUND, key
+            assert outcomes[RESEARCHER] == NOT_FOUND, key
+
+
+@pytest.fixture(scope="module", params=[_route_param(key) for key in ROUTES])
+def route(request: pytest.FixtureRequest) -> RouteKey:
+    key: RouteKey = request.param
+    return key
+
+
+@pytest.fixture(scope="module")
+async def matrix_app(
+    databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[Runtime, AsyncTestClient[Litestar]]]:
+    """One database and app for the whole matrix (a PostgreSQL database costs a second or two
+    to create); each route gets a world of its own inside it."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        database_url=databases.fresh(),
+        policy_dir=REPO_ROOT / "policies",
+        secret_key_hex="11" * 32,
+    )
+    runtime = Runtime.start(settings)
+    try:
+        async with AsyncTestClient(create_app(settings), base_url=BASE_URL) as client:
+            yield runtime, client
+    finally:
+        await runtime.close()
+
+
+@pytest.fixture(scope="module")
+async def scene(
+    route: RouteKey, matrix_app: tuple[Runtime, AsyncTestClient[Litestar]]
+) -> tuple[Scene, AsyncTestClient[Litestar]]:
+    """A fresh world for each route (module scope + the route parameter: pytest runs all of
+    one route's cases together), so that what one route's cases change (a revoked grant, a
+    removed member) cannot reach another route's."""
+    runtime, client = matrix_app
+    return await build_scene(runtime), client
+
+
+def _url(path: str, scene: Scene) -> str:
+    return PARAMETER.sub(lambda m: str(PATH_VALUES[m.group(1)](scene)), path)
+
+
+def _normalized(text: str, ids: list[str]) -> str:
+    for value in ids:
+        text = text.replace(value, "<id>")
+    return text
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+async def test_route_access(
+    route: RouteKey, actor: str, scene: tuple[Scene, AsyncTestClient[Litestar]]
+) -> None:
+    world, client = scene
+    method, path = route
+    if route not in EXPECTED:
+        pytest.fail(f"{method} {path} is not in EXPECTED: say who may call it")
+    if method in UNSAFE - {"DELETE"} and route not in BODIES:
+        pytest.fail(f"{method} {path} is not in BODIES: give a valid sample body")
+    expected = EXPECTED[route][actor]
+    body = await BODIES[route](world) if route in BODIES else None
+    url = _url(path, world)
+    headers = world.headers(actor)
+    client.cookies.clear()  # a login route's session cookie must not speak for later cases
+    response = await client.request(method, url, json=body, headers=headers)
+    what = f"{method} {url} as {actor}: {response.status_code} {response.text[:300]}"
+
+    if expected in (OK, HIDDEN):
+        assert 200 <= response.status_code < 300, f"expected {expected}; {what}"
+        if route in LISTED_RECORD:
+            record_id = str(LISTED_RECORD[route](world))
+            if expected == OK:
+                assert record_id in response.text, f"group A's record is missing; {what}"
+            else:
+                assert record_id not in response.text, f"group A's record leaked; {what}"
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404, f"expected 404; {what}"
+        assert response.json() == {"status_code": 404, "detail": "Not found."}, what
+    elif expected == UNAUTHENTICATED:
+        assert response.status_code == 401, f"expected 401; {what}"
+        assert response.headers.get("www-authenticate") == "Bearer", what
+    elif expected == INVALID:
+        assert response.status_code == 422, f"expected 422; {what}"
+        # The same request naming ids that exist nowhere must be refused in the same words.
+        unknown = {value: str(uuid.uuid4()) for value in world.ids_of_a}
+        text = json.dumps(body)
+        for value, replacement in unknown.items():
+            text = text.replace(value, replacement)
+        client.cookies.clear()
+        control = await client.request(method, url, json=json.loads(text), headers=headers)
+        assert control.status_code == 422, control.text
+        assert _normalized(response.text, world.ids_of_a) == _normalized(
+            control.text, list(unknown.values())
+        ), f"the refusal tells A's ids from unknown ones; {what} / {control.text}"
+    else:  # pragma: no cover - the table only uses the outcomes above
+        pytest.fail(f"unknown outcome {expected!r}")
+
+
+async def test_any_organizer_of_the_group_grants_attorneys_access(client, runtime) -> None:
+    """Issue 2: "a grant made by an organizer of that group or an admin" -- a member, not only
+    the coordinator."""
+    world = await build_scene(runtime)
+    response = await client.post(
+        f"/api/v1/groups/{world.group_a.id}/grants",
+        json={"attorney_email": world.spare_attorney.user.email},
+        headers=world.spare_member.headers,  # an organizer with group role "member"
+    )
+    assert response.status_code == 201, response.text
+
+
+async def test_listing_members_uses_no_deprecated_sqlalchemy_api(runtime) -> None:
+    from casebook.access.actor import load_actor
+    from casebook.db import transaction
+    from casebook.groups.service import members
+
+    world = await build_scene(runtime)
+    async with transaction(runtime.sessions) as session:
+        admin = world.accounts[ADMIN]
+        actor = await load_actor(session, admin.user, runtime.policies)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            rows = await members(session, actor, world.group_a.id)
+    assert {user.id for user, _ in rows} == {
+        world.accounts[ORGANIZER_OWN].id,
+        world.spare_member.id,
+    }
