@@ -7,14 +7,16 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.audit.models import AuditEvent
 from casebook.db import utcnow
 
 GENESIS_HASH = "0" * 64
+WRITER_LOCK = 7061626173
 Details = Mapping[str, str | int | bool | list[str] | None]
 
 
@@ -62,6 +64,41 @@ def hash_of(event: AuditEvent) -> str:
     )
 
 
+def append(
+    connection: Connection,
+    *,
+    actor_id: uuid.UUID | None,
+    action: str,
+    outcome: str = "ok",
+    target_type: str | None = None,
+    target_id: object = None,
+    details: Details | None = None,
+) -> int:
+    """Append one entry within the connection's transaction and return its number. Details
+    must never hold secrets or narratives: ids, counts, field names and vocabulary ids only."""
+    if connection.dialect.name == "postgresql":
+        # SQLite transactions already begin IMMEDIATE; PostgreSQL needs a lock so that two
+        # transactions never chain onto the same head.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+    head = connection.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
+    values: dict[str, Any] = {
+        "seq": seq,
+        "occurred_at": utcnow(),
+        "actor_id": actor_id,
+        "action": action,
+        "outcome": outcome,
+        "target_type": target_type,
+        "target_id": None if target_id is None else str(target_id),
+        "details": json.dumps(dict(details or {}), sort_keys=True, separators=(",", ":")),
+        "prev_hash": prev_hash,
+    }
+    connection.execute(insert(AuditEvent), [{**values, "hash": entry_hash(**values)}])
+    return seq
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -71,35 +108,16 @@ async def record(
     target_type: str | None = None,
     target_id: object = None,
     details: Details | None = None,
-) -> AuditEvent:
-    """Append one entry within the caller's transaction. Details must never hold secrets or
-    narratives: ids, counts, field names and vocabulary ids only."""
-    await _serialize_writers(session)
-    head = (
-        await session.execute(
-            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+) -> int:
+    """`append` within an async session's transaction."""
+    return await session.run_sync(
+        lambda sync_session: append(
+            sync_session.connection(),
+            actor_id=actor_id,
+            action=action,
+            outcome=outcome,
+            target_type=target_type,
+            target_id=target_id,
+            details=details,
         )
-    ).first()
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
-    event = AuditEvent(
-        seq=seq,
-        occurred_at=utcnow(),
-        actor_id=actor_id,
-        action=action,
-        outcome=outcome,
-        target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
-        details=json.dumps(dict(details or {}), sort_keys=True, separators=(",", ":")),
-        prev_hash=prev_hash,
     )
-    event.hash = hash_of(event)
-    session.add(event)
-    await session.flush()
-    return event
-
-
-async def _serialize_writers(session: AsyncSession) -> None:
-    """SQLite transactions already begin IMMEDIATE; PostgreSQL needs a lock so that two
-    transactions never chain onto the same head."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(7061626173)"))

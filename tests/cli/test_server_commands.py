@@ -241,10 +241,10 @@ def test_audit_verify_says_intact_and_notices_a_break(server_settings: Settings)
     async def forge(runtime: Runtime) -> None:
         """An entry appended without the chain: what a writer bypassing Casebook leaves."""
         async with transaction(runtime.sessions) as session:
-            head = await record(session, actor_id=None, action="test.genuine")
+            genuine = await record(session, actor_id=None, action="test.genuine")
             session.add(
                 AuditEvent(
-                    seq=head.seq + 1,
+                    seq=genuine + 1,
                     occurred_at=utcnow(),
                     actor_id=None,
                     action="test.forged",
