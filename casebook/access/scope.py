@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Table, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casebook.access.actor import Actor
-from casebook.errors import Conflict, FieldError, ValidationFailed
+from casebook.errors import Conflict, FieldError, NotFound, ValidationFailed
 from casebook.links import owner_column
 
 
@@ -44,3 +47,32 @@ def check_version(target_type: str, current: int, expected: int) -> None:
     """Optimistic locking: an edit must say which version it was made from."""
     if current != expected:
         raise Conflict(target_type, current)
+
+
+Record = TypeVar("Record")
+
+
+@dataclass(frozen=True)
+class RecordScope(Generic[Record]):
+    """How one kind of record belongs to groups, and so who may see or edit it."""
+
+    model: type[Record]
+    key: InstrumentedAttribute[uuid.UUID]
+    in_groups: Callable[[Iterable[uuid.UUID]], ColumnElement[bool]]
+    name: str
+
+    def visible_to(self, actor: Actor) -> ColumnElement[bool]:
+        return self.in_groups(actor.readable_groups)
+
+    async def load(
+        self, session: AsyncSession, actor: Actor, record_id: uuid.UUID, *, for_edit: bool = False
+    ) -> Record:
+        """The record if the actor may see it, else NotFound. `for_edit` narrows the scope to
+        the actor's own groups and locks the row, so that concurrent edits queue and the
+        version check sees the latest version."""
+        groups = actor.member_groups if for_edit else actor.readable_groups
+        query = select(self.model).where(self.key == record_id, self.in_groups(groups))
+        record = await session.scalar(query.with_for_update() if for_edit else query)
+        if record is None:
+            raise NotFound(self.name, record_id)
+        return record

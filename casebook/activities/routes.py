@@ -21,7 +21,7 @@ from casebook.http.schemas import (
     PageSize,
     SearchText,
     decode_cursor,
-    encode_cursor,
+    one_page,
 )
 
 Kind = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
@@ -111,11 +111,8 @@ async def list_activities(
         after=decode_cursor(cursor, date.fromisoformat) if cursor else None,
         limit=limit + 1,
     )
-    more = len(views) > limit
-    views = views[:limit]
-    last = views[-1].activity if more else None
-    next_cursor = encode_cursor([last.occurred_on.isoformat(), str(last.id)]) if last else None
-    return ActivityPage(items=[ActivityOut.of(v) for v in views], next_cursor=next_cursor)
+    page, next_cursor = one_page(views, limit, lambda v: (v.activity.occurred_on, v.activity.id))
+    return ActivityPage(items=[ActivityOut.of(v) for v in page], next_cursor=next_cursor)
 
 
 @post("/api/v1/activities", tags=["activities"], opt={"permission": "activity.write"})

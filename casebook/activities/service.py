@@ -11,14 +11,19 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
-from casebook.access.scope import check_version, linked_to_any, member_group_problems
+from casebook.access.scope import (
+    RecordScope,
+    check_version,
+    linked_to_any,
+    member_group_problems,
+)
 from casebook.activities.models import ProtectedActivity, activity_groups, activity_people
 from casebook.audit.log import record
 from casebook.db import utcnow
-from casebook.errors import FieldError, NotFound, ValidationFailed
+from casebook.errors import FieldError, ValidationFailed
 from casebook.links import insert_links, linked_values, replace_links
 from casebook.people.models import Person
-from casebook.people.service import visible_to as person_visible_to
+from casebook.people.service import PEOPLE
 from casebook.queries import contains, newest_first_after
 from casebook.validation import date_problems, is_web_url
 from casebook.vocabulary import vocabularies
@@ -44,12 +49,16 @@ class ActivityChanges:
     person_ids: list[uuid.UUID] | None = None
 
 
-def visible_to(actor: Actor) -> ColumnElement[bool]:
-    return linked_to_any(activity_groups, ProtectedActivity.id, actor.readable_groups)
+ACTIVITIES = RecordScope(
+    ProtectedActivity,
+    ProtectedActivity.id,
+    lambda groups: linked_to_any(activity_groups, ProtectedActivity.id, groups),
+    "activity",
+)
 
 
 def _visible_people(actor: Actor) -> Select[uuid.UUID]:
-    return select(Person.id).where(person_visible_to(actor))
+    return select(Person.id).where(PEOPLE.visible_to(actor))
 
 
 async def list_activities(
@@ -67,7 +76,7 @@ async def list_activities(
 ) -> list[ActivityView]:
     query = (
         select(ProtectedActivity)
-        .where(visible_to(actor))
+        .where(ACTIVITIES.visible_to(actor))
         .order_by(ProtectedActivity.occurred_on.desc(), ProtectedActivity.id.desc())
         .limit(limit)
     )
@@ -105,24 +114,8 @@ def _linked_to_person(actor: Actor, person_id: uuid.UUID) -> ColumnElement[bool]
     )
 
 
-async def load_visible(
-    session: AsyncSession, actor: Actor, activity_id: uuid.UUID, *, for_edit: bool = False
-) -> ProtectedActivity:
-    """`for_edit` narrows the scope to the actor's own groups and locks the row, so that
-    concurrent edits queue and the version check sees the latest version."""
-    groups = actor.member_groups if for_edit else actor.readable_groups
-    query = select(ProtectedActivity).where(
-        ProtectedActivity.id == activity_id,
-        linked_to_any(activity_groups, ProtectedActivity.id, groups),
-    )
-    activity = await session.scalar(query.with_for_update() if for_edit else query)
-    if activity is None:
-        raise NotFound("activity", activity_id)
-    return activity
-
-
 async def get_activity(session: AsyncSession, actor: Actor, activity_id: uuid.UUID) -> ActivityView:
-    activity = await load_visible(session, actor, activity_id)
+    activity = await ACTIVITIES.load(session, actor, activity_id)
     await record(
         session,
         actor_id=actor.user_id,
@@ -188,7 +181,7 @@ async def update_activity(
     version: int,
     changes: ActivityChanges,
 ) -> ActivityView:
-    activity = await load_visible(session, actor, activity_id, for_edit=True)
+    activity = await ACTIVITIES.load(session, actor, activity_id, for_edit=True)
     check_version("activity", activity.version, version)
     await _validate(session, actor, changes)
     _apply(activity, changes)

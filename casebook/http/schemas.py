@@ -44,6 +44,20 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
+View = TypeVar("View")
+
+
+def one_page(
+    views: list[View], limit: int, sort_key: Callable[[View], tuple[object, uuid.UUID]]
+) -> tuple[list[View], str | None]:
+    """A page and the cursor of the next one. Services are asked for `limit + 1` rows: the
+    extra row only tells whether another page follows."""
+    if len(views) <= limit:
+        return views, None
+    page = views[:limit]
+    return page, encode_cursor([str(value) for value in sort_key(page[-1])])
+
+
 def decode_cursor(cursor: str, first: Callable[[str], T]) -> tuple[T, uuid.UUID]:
     """A cursor from `encode_cursor([sort value, id])`, with the sort value parsed by `first`."""
     try:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from casebook.access.actor import Actor
-from casebook.access.scope import linked_to_any, member_group_problems
-from casebook.activities.models import ProtectedActivity, activity_groups
+from casebook.access.scope import RecordScope, member_group_problems
+from casebook.activities.service import ACTIVITIES
 from casebook.errors import FieldError, ValidationFailed
-from casebook.people.models import Person, person_groups
+from casebook.people.service import PEOPLE
 from casebook.validation import date_problems
 from casebook.vocabulary import vocabularies
 
@@ -64,17 +64,8 @@ async def validate(session: AsyncSession, actor: Actor, fields: IncidentFields) 
         *_vocabulary_problems(fields),
         *member_group_problems(actor, [fields.group_id], "group_id"),
         *_readable_group_problems(actor, fields),
-        *await _invisible(
-            session, "people", Person.id, person_groups, actor, [p.person_id for p in fields.people]
-        ),
-        *await _invisible(
-            session,
-            "activity_ids",
-            ProtectedActivity.id,
-            activity_groups,
-            actor,
-            fields.activity_ids,
-        ),
+        *await _invisible(session, "people", PEOPLE, actor, [p.person_id for p in fields.people]),
+        *await _invisible(session, "activity_ids", ACTIVITIES, actor, fields.activity_ids),
     ]
     if len({p.person_id for p in fields.people}) != len(fields.people):
         problems.append(FieldError("people", "a person is listed more than once"))
@@ -131,17 +122,14 @@ def _readable_group_problems(actor: Actor, fields: IncidentFields) -> list[Field
 async def _invisible(
     session: AsyncSession,
     field_name: str,
-    key: InstrumentedAttribute[uuid.UUID],
-    link: Table,
+    scope: RecordScope[Any],
     actor: Actor,
     ids: list[uuid.UUID],
 ) -> list[FieldError]:
     if not ids:
         return []
     visible = set(
-        await session.scalars(
-            select(key).where(key.in_(ids), linked_to_any(link, key, actor.readable_groups))
-        )
+        await session.scalars(select(scope.key).where(scope.key.in_(ids), scope.visible_to(actor)))
     )
     unknown = [str(i) for i in ids if i not in visible]
     return [FieldError(field_name, f"unknown id(s): {', '.join(unknown)}")] if unknown else []

@@ -20,7 +20,7 @@ from casebook.http.schemas import (
     PageSize,
     SearchText,
     decode_cursor,
-    encode_cursor,
+    one_page,
 )
 from casebook.incidents import service
 from casebook.incidents.fields import IncidentFields, Involvement
@@ -168,13 +168,8 @@ async def list_incidents(
     )
     after = decode_cursor(cursor, date.fromisoformat) if cursor else None
     views = await service.list_incidents(db, actor, where, after=after, limit=limit + 1)
-    more = len(views) > limit
-    views = views[:limit]
-    last = views[-1].incident if views else None
-    next_cursor = (
-        encode_cursor([last.occurred_on.isoformat(), str(last.id)]) if more and last else None
-    )
-    return IncidentPage(items=[IncidentOut.of(v) for v in views], next_cursor=next_cursor)
+    page, next_cursor = one_page(views, limit, lambda v: (v.incident.occurred_on, v.incident.id))
+    return IncidentPage(items=[IncidentOut.of(v) for v in page], next_cursor=next_cursor)
 
 
 @post("/api/v1/incidents", tags=["incidents"], opt={"permission": "incident.write"})

@@ -13,10 +13,9 @@ from sqlalchemy import Select, Table, delete, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
-from casebook.access.scope import check_version
+from casebook.access.scope import RecordScope, check_version
 from casebook.audit.log import record
 from casebook.db import utcnow
-from casebook.errors import NotFound
 from casebook.incidents.fields import IncidentFields, Involvement, validate
 from casebook.incidents.models import (
     Incident,
@@ -100,7 +99,7 @@ async def list_incidents(
 ) -> list[IncidentView]:
     query = (
         select(Incident)
-        .where(Incident.group_id.in_(actor.readable_groups))
+        .where(INCIDENTS.visible_to(actor))
         .order_by(Incident.occurred_on.desc(), Incident.id.desc())
         .limit(limit)
     )
@@ -117,21 +116,11 @@ async def list_incidents(
     return views
 
 
-async def load_visible(
-    session: AsyncSession, actor: Actor, incident_id: uuid.UUID, *, for_edit: bool = False
-) -> Incident:
-    """`for_edit` narrows the scope to the actor's own groups and locks the row, so that
-    concurrent edits queue and the version check sees the latest version."""
-    groups = actor.member_groups if for_edit else actor.readable_groups
-    query = select(Incident).where(Incident.id == incident_id, Incident.group_id.in_(groups))
-    incident = await session.scalar(query.with_for_update() if for_edit else query)
-    if incident is None:
-        raise NotFound("incident", incident_id)
-    return incident
+INCIDENTS = RecordScope(Incident, Incident.id, Incident.group_id.in_, "incident")
 
 
 async def get_incident(session: AsyncSession, actor: Actor, incident_id: uuid.UUID) -> IncidentView:
-    incident = await load_visible(session, actor, incident_id)
+    incident = await INCIDENTS.load(session, actor, incident_id)
     await record(
         session,
         actor_id=actor.user_id,
@@ -169,7 +158,7 @@ async def update_incident(
     version: int,
     changes: dict[str, object],
 ) -> IncidentView:
-    incident = await load_visible(session, actor, incident_id, for_edit=True)
+    incident = await INCIDENTS.load(session, actor, incident_id, for_edit=True)
     check_version("incident", incident.version, version)
     current = (await _views(session, [incident]))[0].fields
     fields = IncidentFields(**{**vars(current), **changes}).normalized()

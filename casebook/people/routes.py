@@ -19,7 +19,7 @@ from casebook.http.schemas import (
     SearchText,
     ShortText,
     decode_cursor,
-    encode_cursor,
+    one_page,
 )
 from casebook.people import service
 
@@ -83,12 +83,8 @@ async def list_people(
         after=after,
         limit=limit + 1,
     )
-    more = len(views) > limit
-    views = views[:limit]
-    next_cursor = (
-        encode_cursor([views[-1].person.alias, str(views[-1].person.id)]) if more else None
-    )
-    return PersonPage(items=[PersonOut.of(v) for v in views], next_cursor=next_cursor)
+    page, next_cursor = one_page(views, limit, lambda v: (v.person.alias, v.person.id))
+    return PersonPage(items=[PersonOut.of(v) for v in page], next_cursor=next_cursor)
 
 
 @post("/api/v1/people", tags=["people"], opt={"permission": "person.write"})

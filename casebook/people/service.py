@@ -5,14 +5,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
-from casebook.access.scope import check_version, linked_to_any, require_member_groups
+from casebook.access.scope import (
+    RecordScope,
+    check_version,
+    linked_to_any,
+    require_member_groups,
+)
 from casebook.audit.log import record
 from casebook.db import utcnow
-from casebook.errors import NotFound
 from casebook.links import insert_links, linked_values, replace_links
 from casebook.people.models import Person, person_groups
 from casebook.queries import contains
@@ -32,8 +36,9 @@ class PersonChanges:
     group_ids: list[uuid.UUID] | None = None
 
 
-def visible_to(actor: Actor) -> ColumnElement[bool]:
-    return linked_to_any(person_groups, Person.id, actor.readable_groups)
+PEOPLE = RecordScope(
+    Person, Person.id, lambda groups: linked_to_any(person_groups, Person.id, groups), "person"
+)
 
 
 async def _views(session: AsyncSession, people: list[Person]) -> list[PersonView]:
@@ -50,7 +55,12 @@ async def list_people(
     after: tuple[str, uuid.UUID] | None,
     limit: int,
 ) -> list[PersonView]:
-    query = select(Person).where(visible_to(actor)).order_by(Person.alias, Person.id).limit(limit)
+    query = (
+        select(Person)
+        .where(PEOPLE.visible_to(actor))
+        .order_by(Person.alias, Person.id)
+        .limit(limit)
+    )
     if group_id is not None:
         query = query.where(linked_to_any(person_groups, Person.id, [group_id]))
     if text:
@@ -64,23 +74,8 @@ async def list_people(
     return views
 
 
-async def load_visible(
-    session: AsyncSession, actor: Actor, person_id: uuid.UUID, *, for_edit: bool = False
-) -> Person:
-    """`for_edit` narrows the scope to the actor's own groups and locks the row, so that
-    concurrent edits queue and the version check sees the latest version."""
-    groups = actor.member_groups if for_edit else actor.readable_groups
-    query = select(Person).where(
-        Person.id == person_id, linked_to_any(person_groups, Person.id, groups)
-    )
-    person = await session.scalar(query.with_for_update() if for_edit else query)
-    if person is None:
-        raise NotFound("person", person_id)
-    return person
-
-
 async def get_person(session: AsyncSession, actor: Actor, person_id: uuid.UUID) -> PersonView:
-    person = await load_visible(session, actor, person_id)
+    person = await PEOPLE.load(session, actor, person_id)
     await record(
         session,
         actor_id=actor.user_id,
@@ -120,7 +115,7 @@ async def create_person(
 async def update_person(
     session: AsyncSession, actor: Actor, person_id: uuid.UUID, version: int, changes: PersonChanges
 ) -> PersonView:
-    person = await load_visible(session, actor, person_id, for_edit=True)
+    person = await PEOPLE.load(session, actor, person_id, for_edit=True)
     check_version("person", person.version, version)
     if changes.group_ids is not None:
         require_member_groups(actor, changes.group_ids)
