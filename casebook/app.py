@@ -17,6 +17,7 @@ from litestar.template import TemplateConfig
 
 from casebook.accounts import routes as accounts
 from casebook.activities import routes as activities
+from casebook.audit import routes as audit
 from casebook.config import REPO_ROOT, Settings
 from casebook.groups import routes as groups
 from casebook.http.dependencies import provide_actor, provide_db, provide_runtime
@@ -46,6 +47,7 @@ ROUTE_HANDLERS = [
     *activities.ROUTES,
     *incidents.ROUTES,
     *vocabulary.ROUTES,
+    *audit.ROUTES,
     *web.ROUTES,
 ]
 

@@ -122,6 +122,8 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("GET", "/api/v1/users"): expect(ok={ADMIN}),
     ("POST", "/api/v1/users/{user_id:uuid}/disable"): expect(ok={ADMIN}),
     ("POST", "/api/v1/groups"): expect(ok={ADMIN}),
+    ("GET", "/api/v1/audit"): expect(ok={ADMIN}),
+    ("GET", "/api/v1/audit/verify"): expect(ok={ADMIN}),
     ("PUT", MEMBER): expect(ok={ADMIN}),
     ("DELETE", MEMBER): expect(ok={ADMIN}),
     # Groups: readable by members, granted attorneys and admins.

@@ -33,16 +33,13 @@ POLICIES = REPO_ROOT / "policies"
 
 # Permissions a role holds that no route needs yet, each with the reason. The list is checked
 # both ways: a permission that gets a route must leave it.
-UNUSED_BY_DESIGN = {
-    "audit.read": "DESIGN.md: admins read the audit log, but no HTTP route serves it yet (the "
-    "CLI verifies the chain straight from the database)",
-}
+UNUSED_BY_DESIGN: dict[str, str] = {}
 
-# Route handlers that declare no permission and are not on the public list as the guard sees
-# it, each with the bug that keeps it there (test_public_list_matches_what_the_guard_sees).
+# Route handlers that declare no permission and are not public, so the guard refuses them to
+# everyone, each with the reason.
 KNOWN_UNDECLARED: dict[tuple[str, str], str] = {
-    ("GET", "/schema/{path:str}"): "listed in PUBLIC_PATHS as '/schema/{path:str}', but the "
-    "guard matches the routed path template '/schema/{path}'",
+    ("GET", "/schema/{path:str}"): "the OpenAPI plugin's catch-all for renderers Casebook does "
+    "not enable (swagger, redoc, yaml): nothing to serve",
 }
 
 
