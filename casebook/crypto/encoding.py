@@ -1,0 +1,50 @@
+"""Byte encodings shared by every format: base64 and canonical JSON (docs/crypto/README.md)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+
+class EncodingError(ValueError):
+    """Bytes or text that are not in the specified encoding."""
+
+
+def b64encode(data: bytes) -> str:
+    """URL-safe alphabet, no padding: libsodium's URLSAFE_NO_PADDING, the browser default."""
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def b64decode(text: str) -> bytes:
+    """Strict: only the URL-safe alphabet, no padding, no whitespace, canonical final bits."""
+    if not isinstance(text, str) or "=" in text or len(text) % 4 == 1:
+        raise EncodingError("not unpadded URL-safe base64")
+    try:
+        data = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise EncodingError("not unpadded URL-safe base64") from error
+    if b64encode(data) != text:
+        raise EncodingError("not canonical unpadded URL-safe base64")
+    return data
+
+
+def canonical_json(value: Any) -> bytes:
+    """UTF-8 JSON with keys sorted, no insignificant whitespace and no floats: the bytes that
+    are hashed and signed. Keys are ASCII; numbers are integers."""
+    _check(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _check(value: Any) -> None:
+    if isinstance(value, float):
+        raise EncodingError("canonical JSON holds no floating-point numbers")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.isascii():
+                raise EncodingError("canonical JSON keys are ASCII text")
+            _check(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check(item)
