@@ -21,6 +21,9 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "CASEBOOK_SECRET_KEY": "64 hex characters; server secret for CSRF tokens. Default: generated "
     "once into the data directory.",
     "CASEBOOK_LOG_LEVEL": "Python logging level (default INFO).",
+    "CASEBOOK_FORWARDED_ALLOW_IPS": "Comma-separated addresses of reverse proxies whose "
+    "X-Forwarded-For and X-Forwarded-Proto headers are trusted (default 127.0.0.1). Login "
+    "throttling counts failures per client address, so set this to the proxy's address.",
 }
 
 
@@ -37,6 +40,7 @@ class Settings:
     policy_dir: Path = REPO_ROOT / "policies"
     secret_key_hex: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +64,7 @@ class Settings:
             policy_dir=Path(env.get("CASEBOOK_POLICY_DIR", REPO_ROOT / "policies")).resolve(),
             secret_key_hex=env.get("CASEBOOK_SECRET_KEY"),
             log_level=env.get("CASEBOOK_LOG_LEVEL", "INFO").upper(),
+            forwarded_allow_ips=env.get("CASEBOOK_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         )
 
     @property

@@ -80,6 +80,8 @@ def serve(host: str | None, port: int | None, demo: bool, seed: int | None) -> N
         host=host,
         port=port,
         log_level=log_level if log_level in LOG_LEVELS else None,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         **UVICORN_OPTIONS,
     )
 
