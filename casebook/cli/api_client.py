@@ -54,6 +54,9 @@ class Api:
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self._send("POST", path, json=body)
 
+    def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return self._send("PATCH", path, json=body)
+
     def delete(self, path: str) -> Any:
         return self._send("DELETE", path)
 

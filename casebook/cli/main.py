@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 
 from casebook.cli.accounts import admin, user
+from casebook.cli.activities import activity
 from casebook.cli.audit import audit
 from casebook.cli.database import db
 from casebook.cli.demo import demo
 from casebook.cli.incidents import incident
+from casebook.cli.people import person
 from casebook.cli.serve import serve
-from casebook.cli.session import login, logout
+from casebook.cli.session import accept_invite, login, logout
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,11 +24,14 @@ def cli() -> None:
     On the server (reads the CASEBOOK_* settings; see docs/configuration.md):
       serve, db, admin, user, demo, audit
     From your own computer, against a running server:
-      login, incident, logout
+      accept-invite, login, incident, person, activity, logout
     """
 
 
-for command in (serve, db, admin, user, demo, audit, login, logout, incident):
+for command in (
+    serve, db, admin, user, demo, audit,
+    accept_invite, login, logout, incident, person, activity,
+):  # fmt: skip
     cli.add_command(command)
 
 

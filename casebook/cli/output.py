@@ -29,3 +29,10 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     for row in (headers, *rows):
         cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)]
         click.echo("  ".join(cells).rstrip())
+
+
+def echo_fields(fields: Sequence[tuple[str, str]]) -> None:
+    """`Label:  value` lines with the values aligned; empty values are left out."""
+    for label, value in fields:
+        if value:
+            click.echo(f"{label + ':':<14}{printable(str(value))}")

@@ -49,3 +49,17 @@ class Involvement(click.ParamType[dict[str, str], Any]):
         if not role:
             self.fail(f"{value!r} names no role (target, family-member, witness, ...)", param, ctx)
         return {"person_id": str(person_id), "role": role}
+
+
+class Day(click.ParamType[date, Any]):
+    """A day written YYYY-MM-DD."""
+
+    name = "yyyy-mm-dd"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)

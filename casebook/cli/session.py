@@ -63,6 +63,42 @@ def login(server: str, email: str, label: str) -> None:
     click.echo(f"Your token is stored in {path} and expires {_when(str(issued['expires_at']))}.")
 
 
+@click.command("accept-invite")
+@click.option(
+    "--server",
+    required=True,
+    metavar="URL",
+    help="Address of the Casebook server the invitation came from.",
+)
+@click.option(
+    "--name",
+    required=True,
+    help="The name others on Casebook see for you; it need not be your legal name.",
+)
+def accept_invite(server: str, name: str) -> None:
+    """Accept an invitation and choose your password.
+
+    Asks for the invitation token your admin gave you and then for a new password (15 to 128
+    characters; a few unrelated words work well), both at hidden prompts. Piped to standard
+    input instead: the token on the first line, the password on the second. Neither is ever
+    taken from the command line, where the shell history would keep it. Then log in with
+    `casebook login`.
+    """
+    server = server_url(server)
+    token = read_password("Invitation token")
+    password = read_password("New password", confirm=True)
+    with reporting(), Api(server) as api:
+        account = api.post(
+            "/api/v1/invitations/accept",
+            {"token": token, "display_name": name, "password": password},
+        )
+    click.echo(
+        f"Welcome, {account['display_name']}: your {account['role']} account "
+        f"{account['email']} is ready. Log in with `casebook login --server {server} "
+        f"--email {account['email']}`."
+    )
+
+
 @click.command()
 def logout() -> None:
     """Log out: revoke the stored API token on the server, then delete it here.

@@ -4,14 +4,16 @@ and a real Casebook server in its own process (`live_server`) for the client com
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import httpx
 import pytest
@@ -20,11 +22,14 @@ from click.testing import CliRunner, Result
 from casebook.cli.main import cli
 from casebook.config import REPO_ROOT, Settings
 from casebook.runtime import Runtime
+from tests.conftest import PASSWORD, Account, World
 from tests.databases import DatabaseFactory
 
 T = TypeVar("T")
 
 SECRET_KEY = "22" * 32
+EMAIL = "rosa@example.org"
+OTHER_EMAIL = "mateo@example.org"
 STARTUP_SECONDS = 60
 
 
@@ -145,3 +150,53 @@ def server_settings(
     monkeypatch.setenv("CASEBOOK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CASEBOOK_SECRET_KEY", SECRET_KEY)
     return Settings.from_env()
+
+
+@dataclass
+class Scene:
+    """Rosa, coordinator of Colectiva Sur, and Mateo, an organizer of another group."""
+
+    url: str
+    group_id: str
+    other_group_id: str
+    organizer: Account
+
+
+@pytest.fixture
+def scene(live_server: LiveServer) -> Scene:
+    async def build(runtime: Runtime) -> Scene:
+        world = World(runtime)
+        home = await world.group("Colectiva Sur")
+        other = await world.group("Somebody Else", region="Oregon")
+        organizer = await world.account("organizer", groups={home: "coordinator"}, email=EMAIL)
+        await world.account("organizer", groups={other: "member"}, email=OTHER_EMAIL)
+        return Scene(live_server.url, str(home.id), str(other.id), organizer)
+
+    return call(live_server.settings, build)
+
+
+@pytest.fixture
+def config_home(tmp_path: Path) -> dict[str, str]:
+    return {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+def stored_file(config_home: dict[str, str]) -> Path:
+    return Path(config_home["XDG_CONFIG_HOME"]) / "casebook" / "credentials.json"
+
+
+def log_in(scene: Scene, config_home: dict[str, str], email: str = "Rosa@Example.org") -> str:
+    result = invoke(
+        ["login", "--server", scene.url + "/", "--email", email],
+        input=f"{PASSWORD}\n",
+        **config_home,
+    )
+    assert result.exit_code == 0, result.output
+    token: str = json.loads(stored_file(config_home).read_text())["token"]
+    assert token not in result.output
+    assert PASSWORD not in result.output
+    return token
+
+
+def api(scene: Scene, token: str, method: str, path: str, **options: Any) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.request(method, scene.url + path, headers=headers, **options)

@@ -5,72 +5,18 @@ from __future__ import annotations
 import json
 import stat
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from casebook.cli import credentials
 from casebook.cli.api_client import EXPIRED
-from casebook.runtime import Runtime
-from tests.cli.conftest import LiveServer, call, free_port, invoke
-from tests.conftest import PASSWORD, Account, World
+from tests.cli.conftest import EMAIL, Scene, api, free_port, invoke, log_in, stored_file
+from tests.conftest import PASSWORD
 
-EMAIL = "rosa@example.org"
 NARRATIVE = (
     "Two agents in an unmarked car followed Rosa home from the vigil outside the detention "
     "center and photographed the house.\nThey came back the next morning."
 )
-
-
-@dataclass
-class Scene:
-    url: str
-    group_id: str
-    other_group_id: str
-    organizer: Account
-
-
-@pytest.fixture
-def scene(live_server: LiveServer) -> Scene:
-    async def build(runtime: Runtime) -> Scene:
-        world = World(runtime)
-        home = await world.group("Colectiva Sur")
-        other = await world.group("Somebody Else", region="Oregon")
-        organizer = await world.account("organizer", groups={home: "coordinator"}, email=EMAIL)
-        await world.account("organizer", groups={other: "member"})
-        return Scene(live_server.url, str(home.id), str(other.id), organizer)
-
-    return call(live_server.settings, build)
-
-
-@pytest.fixture
-def config_home(tmp_path: Path) -> dict[str, str]:
-    return {"XDG_CONFIG_HOME": str(tmp_path / "config")}
-
-
-def stored_file(config_home: dict[str, str]) -> Path:
-    return Path(config_home["XDG_CONFIG_HOME"]) / "casebook" / "credentials.json"
-
-
-def log_in(scene: Scene, config_home: dict[str, str]) -> str:
-    result = invoke(
-        ["login", "--server", scene.url + "/", "--email", "Rosa@Example.org"],
-        input=f"{PASSWORD}\n",
-        **config_home,
-    )
-    assert result.exit_code == 0, result.output
-    token: str = json.loads(stored_file(config_home).read_text())["token"]
-    assert token not in result.output
-    assert PASSWORD not in result.output
-    return token
-
-
-def api(scene: Scene, token: str, method: str, path: str, **options: Any) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {token}"}
-    return httpx.request(method, scene.url + path, headers=headers, **options)
 
 
 def test_log_in_record_list_show_and_log_out(scene: Scene, config_home: dict[str, str]) -> None:
@@ -158,13 +104,13 @@ def test_server_refusals_show_each_field_message(scene: Scene, config_home: dict
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "Error: Some fields need attention." in result.stderr
-    assert "occurred_on: cannot be in the future" in result.stderr
-    assert "tactics: unknown tactics id(s): no-such-tactic" in result.stderr
+    assert "  --date: cannot be in the future" in result.stderr
+    assert "  --tactic: unknown tactics id(s): no-such-tactic" in result.stderr
 
     args = ["incident", "add", "--group", scene.other_group_id, "--date", "2024-01-01"]
     elsewhere = invoke([*args, "--tactic", "ruse"], **config_home)
     assert elsewhere.exit_code == 1
-    assert "group_id:" in elsewhere.stderr
+    assert "  --group: you are not an organizer of group(s)" in elsewhere.stderr
     missing = invoke(["incident", "show", str(uuid.uuid4())], **config_home)
     assert missing.exit_code == 1
     assert "Not found." in missing.stderr
