@@ -24,7 +24,18 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "CASEBOOK_FORWARDED_ALLOW_IPS": "Comma-separated addresses of reverse proxies whose "
     "X-Forwarded-For and X-Forwarded-Proto headers are trusted (default 127.0.0.1). Login "
     "throttling counts failures per client address, so set this to the proxy's address.",
+    "CASEBOOK_BLOB_STORE": "Where encrypted evidence blobs are kept: `local` (default; files in "
+    "blobs/ under the data directory) or `s3` (an S3-compatible object store).",
+    "CASEBOOK_S3_BUCKET": "Bucket for evidence blobs; required when CASEBOOK_BLOB_STORE is s3. "
+    "Credentials come from the S3 client library's own chain (AWS_ACCESS_KEY_ID and "
+    "AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials, instance roles), not from Casebook.",
+    "CASEBOOK_S3_ENDPOINT_URL": "URL of an S3-compatible server such as MinIO, e.g. "
+    "https://minio.example.org:9000 (default: Amazon S3).",
+    "CASEBOOK_S3_REGION": "Region of the bucket (default: the S3 client library's own setting, "
+    "AWS_DEFAULT_REGION or ~/.aws/config).",
 }
+
+BLOB_STORES = ("local", "s3")
 
 
 class ConfigError(Exception):
@@ -41,6 +52,19 @@ class Settings:
     secret_key_hex: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     forwarded_allow_ips: str = "127.0.0.1"
+    blob_store: str = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.blob_store not in BLOB_STORES:
+            raise ConfigError(
+                f"CASEBOOK_BLOB_STORE must be one of {', '.join(BLOB_STORES)}, "
+                f"not {self.blob_store!r}"
+            )
+        if self.blob_store == "s3" and not self.s3_bucket:
+            raise ConfigError("CASEBOOK_BLOB_STORE=s3 needs CASEBOOK_S3_BUCKET")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,7 +89,16 @@ class Settings:
             secret_key_hex=env.get("CASEBOOK_SECRET_KEY"),
             log_level=env.get("CASEBOOK_LOG_LEVEL", "INFO").upper(),
             forwarded_allow_ips=env.get("CASEBOOK_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            blob_store=env.get("CASEBOOK_BLOB_STORE", "local").strip().lower(),
+            s3_bucket=env.get("CASEBOOK_S3_BUCKET") or None,
+            s3_endpoint_url=env.get("CASEBOOK_S3_ENDPOINT_URL") or None,
+            s3_region=env.get("CASEBOOK_S3_REGION") or None,
         )
+
+    @property
+    def blob_dir(self) -> Path:
+        """Where the local blob store keeps evidence files."""
+        return self.data_dir / "blobs"
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,0 +1,1 @@
+"""Encrypted evidence: opaque ciphertext blobs and their storage."""
