@@ -100,10 +100,6 @@ class Settings:
         """Where the local blob store keeps evidence files."""
         return self.data_dir / "blobs"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
     def secret_key(self) -> bytes:
         """The server secret, from the environment or generated once into the data directory."""
         if self.secret_key_hex is not None:
