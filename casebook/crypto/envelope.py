@@ -14,12 +14,12 @@ from uuid import UUID
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from casebook.crypto.encoding import EncodingError, b64decode, b64encode, canonical_json
 from casebook.crypto.errors import (
     TamperedError,
     UnsupportedFormatError,
     WrongContextError,
 )
+from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
 
 KIND = "casebook.file-key"
 VERSION = 1

@@ -16,8 +16,8 @@ from typing import Any
 import nacl.bindings
 import nacl.pwhash.argon2id as argon2id
 
-from casebook.crypto.encoding import EncodingError, b64decode, b64encode
 from casebook.crypto.errors import CryptoFormatError
+from casebook.encoding import EncodingError, b64decode, b64encode
 
 __all__ = [
     "MAX_MEMLIMIT",

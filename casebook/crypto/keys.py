@@ -14,7 +14,6 @@ import nacl.bindings
 import nacl.exceptions
 import nacl.signing
 
-from casebook.crypto.encoding import EncodingError, b64decode, b64encode, canonical_json
 from casebook.crypto.errors import (
     CryptoFormatError,
     SignatureError,
@@ -22,6 +21,7 @@ from casebook.crypto.errors import (
     UnsupportedFormatError,
     WrongContextError,
 )
+from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
 
 __all__ = [
     "BUNDLE_FORMAT",

@@ -25,7 +25,6 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
 from casebook.crypto.attachment import MAX_PLAINTEXT_SIZE, EncryptResult, encode_ids
-from casebook.crypto.encoding import EncodingError, b64decode, b64encode, canonical_json
 from casebook.crypto.errors import (
     IntegrityError,
     SignatureError,
@@ -34,6 +33,7 @@ from casebook.crypto.errors import (
     UnsupportedFormatError,
     WrongContextError,
 )
+from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
 
 KIND = "casebook.manifest"
 VERSION = 1

@@ -15,10 +15,10 @@ from typing import Any
 import nacl.exceptions
 import nacl.signing
 
-from casebook.crypto.encoding import EncodingError, b64decode, b64encode, canonical_json
 from casebook.crypto.errors import CryptoFormatError, SignatureError, UnsupportedFormatError
 from casebook.crypto.kdf import blake2b_256
 from casebook.crypto.keys import PublicIdentity
+from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
 
 __all__ = [
     "LOG_DOMAIN",

@@ -16,13 +16,13 @@ from typing import Any
 import nacl.bindings
 import nacl.exceptions
 
-from casebook.crypto.encoding import EncodingError, b64decode, b64encode, canonical_json
 from casebook.crypto.errors import (
     TamperedError,
     UnsupportedFormatError,
     WrongContextError,
 )
 from casebook.crypto.kdf import format_key_text, parse_key_text
+from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
 
 __all__ = [
     "EscrowKeyPair",

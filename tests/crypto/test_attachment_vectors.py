@@ -25,7 +25,6 @@ from casebook.crypto.attachment import (
     encrypt_stream,
     padded_size,
 )
-from casebook.crypto.encoding import b64decode, b64encode, canonical_json
 from casebook.crypto.envelope import open_file_key, seal_file_key
 from casebook.crypto.manifest import (
     Manifest,
@@ -37,6 +36,7 @@ from casebook.crypto.manifest import (
     signed_message,
 )
 from casebook.crypto.padding import padme
+from casebook.encoding import b64decode, b64encode, canonical_json
 
 VECTORS = Path(__file__).parent / "vectors"
 FILE_KEY = bytes(range(32))

@@ -8,7 +8,6 @@ import nacl.utils
 import pytest
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from casebook.crypto.encoding import b64encode, canonical_json
 from casebook.crypto.envelope import open_file_key, seal_file_key
 from casebook.crypto.errors import (
     CryptoFormatError,
@@ -16,6 +15,7 @@ from casebook.crypto.errors import (
     UnsupportedFormatError,
     WrongContextError,
 )
+from casebook.encoding import b64encode, canonical_json
 
 VAULT_KEY = PrivateKey.generate()
 PUBLIC = bytes(VAULT_KEY.public_key)

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casebook.crypto import kdf
-from casebook.crypto.encoding import b64decode, b64encode
 from casebook.crypto.errors import CryptoFormatError
+from casebook.encoding import b64decode, b64encode
 
 SALT = bytes(range(16))
 SECRET_KEY = bytes(range(100, 116))

@@ -12,8 +12,8 @@ import nacl.signing
 import pytest
 
 from casebook.crypto import fingerprints, kdf, keys
-from casebook.crypto.encoding import b64decode, b64encode, canonical_json
 from casebook.crypto.errors import SignatureError, TamperedError, UnsupportedFormatError
+from casebook.encoding import b64decode, b64encode, canonical_json
 
 USER = "user-7f3a"
 

@@ -18,7 +18,6 @@ from nacl import bindings as nb
 from nacl.signing import SigningKey
 
 from casebook.crypto.attachment import decrypt_to_file
-from casebook.crypto.encoding import b64decode, b64encode, canonical_json
 from casebook.crypto.errors import (
     IntegrityError,
     SignatureError,
@@ -37,6 +36,7 @@ from casebook.crypto.manifest import (
     seal_manifest,
     verify_download,
 )
+from casebook.encoding import b64decode, b64encode, canonical_json
 from tests.crypto import Ctx, encrypt_bytes, new_ctx
 
 SIGNER = SigningKey.generate()

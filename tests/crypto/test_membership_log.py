@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from casebook.crypto import fingerprints, keys
 from casebook.crypto import membership_log as ml
-from casebook.crypto.encoding import b64decode, b64encode, canonical_json
 from casebook.crypto.errors import CryptoFormatError, SignatureError
+from casebook.encoding import b64decode, b64encode, canonical_json
 
 GROUP = "group-riverside"
 

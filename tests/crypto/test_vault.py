@@ -13,7 +13,6 @@ import nacl.exceptions
 import pytest
 
 from casebook.crypto import envelope, vault
-from casebook.crypto.encoding import b64decode, b64encode, canonical_json
 from casebook.crypto.errors import (
     CryptoFormatError,
     TamperedError,
@@ -21,6 +20,7 @@ from casebook.crypto.errors import (
     WrongContextError,
 )
 from casebook.crypto.kdf import TextFormatError
+from casebook.encoding import b64decode, b64encode, canonical_json
 
 VAULT = "group-riverside"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casebook.crypto.encoding import EncodingError, b64decode, b64encode, canonical_json
+from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
 
 
 @given(st.binary(max_size=200))

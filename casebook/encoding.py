@@ -1,4 +1,5 @@
-"""Byte encodings shared by every format: base64 and canonical JSON (docs/crypto/README.md)."""
+"""Byte encodings shared by the clients' crypto formats and the server that stores their output:
+strict unpadded URL-safe base64 and canonical JSON (docs/crypto/)."""
 
 from __future__ import annotations
 
