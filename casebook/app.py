@@ -15,6 +15,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
+from casebook.accounts import key_routes
 from casebook.accounts import routes as accounts
 from casebook.activities import routes as activities
 from casebook.audit import routes as audit
@@ -42,6 +43,7 @@ async def health() -> dict[str, str]:
 ROUTE_HANDLERS = [
     health,
     *accounts.ROUTES,
+    *key_routes.ROUTES,
     *groups.ROUTES,
     *people.ROUTES,
     *activities.ROUTES,

@@ -6,6 +6,8 @@ PERMISSIONS: dict[str, str] = {
     "group.read": "See the groups in one's scope.",
     "group.manage": "Create groups and manage their members.",
     "grant.manage": "Grant attorneys access to a group's records, and revoke it.",
+    "identity.read": "Read the public identity (public keys) of users in one's scope, to seal "
+    "vault keys to them.",
     "user.manage": "Invite, list and disable accounts.",
     "audit.read": "Read and verify the audit log.",
     "incident.read": "Read incidents in one's scope.",

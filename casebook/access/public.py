@@ -6,6 +6,7 @@ PUBLIC_PATHS = frozenset(
         "/healthz",
         "/api/v1/auth/session",
         "/api/v1/auth/tokens",
+        "/api/v1/auth/kdf-params",
         "/api/v1/invitations/accept",
         "/",
         "/schema",

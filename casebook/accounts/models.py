@@ -1,11 +1,11 @@
-"""Accounts: users, invitations, login sessions, API tokens and login failures."""
+"""Accounts: users, invitations, login sessions, API tokens, login failures and account keys."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casebook.db import Base, IdMixin, utcnow
@@ -86,3 +86,34 @@ class LoginFailure(IdMixin, Base):
     account_key: Mapped[str] = mapped_column(String(64))
     address_key: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AccountKeys(Base):
+    """A user's client-made key material, opaque to the server (docs/crypto/keys-and-vaults.md):
+    the Argon2id parameters the client derives with, the key bundle wrapped under the unwrap key
+    and under the recovery key, and the public identity (also inside the bundle) kept in columns
+    so that it can be served to others without parsing the bundle. Nothing here opens anything
+    without the password *and* the Secret Key, which the server never receives."""
+
+    __tablename__ = "account_keys"
+    __table_args__ = (
+        CheckConstraint("opslimit >= 3 AND opslimit <= 16", name="opslimit"),
+        CheckConstraint("memlimit >= 268435456 AND memlimit <= 1073741824", name="memlimit"),
+        CheckConstraint("bundle_version >= 1", name="bundle_version"),
+        CheckConstraint("version >= 1", name="version"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    opslimit: Mapped[int]
+    memlimit: Mapped[int]
+    salt: Mapped[str] = mapped_column(String(22))
+    bundle_version: Mapped[int]
+    wrapped_bundle: Mapped[str] = mapped_column(Text)
+    box_pk: Mapped[str] = mapped_column(String(43))
+    sign_pk: Mapped[str] = mapped_column(String(43))
+    signature: Mapped[str] = mapped_column(String(86))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)

@@ -7,10 +7,12 @@ milliseconds instead of seconds.
 The world: groups A and B; an organizer of each; an attorney granted by A, one never granted, one
 whose grant from A was revoked; a researcher; an admin; a person, an incident and a protected
 activity kept by A; plus spare accounts, a spare grant and a spare API token that routes which
-change state can act on without disturbing the actors."""
+change state can act on without disturbing the actors. The actors, the spare member and the spare
+attorney have account keys (stored straight, as a client would have made them)."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,10 +20,13 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 
 from casebook.accounts.api_tokens import issue_token
-from casebook.accounts.models import Invitation, User
+from casebook.accounts.models import AccountKeys, Invitation, User
 from casebook.accounts.tokens import digest, new_secret
 from casebook.activities.models import ProtectedActivity, activity_groups, activity_people
+from casebook.crypto.kdf import KdfParams
+from casebook.crypto.keys import create_bundle
 from casebook.db import transaction, utcnow
+from casebook.encoding import b64encode
 from casebook.groups.models import Grant, Group, Membership
 from casebook.incidents.models import (
     Incident,
@@ -111,6 +116,31 @@ async def new_grant(
     return grant
 
 
+async def enrol_keys(runtime: Runtime, account: Account) -> dict[str, object]:
+    """Account keys as a client would make them (random wrapping keys: no Argon2 needed for
+    material the server only stores), written straight to the database. The account keeps
+    PASSWORD as its login secret. Returns the stored parameters and bundle as JSON."""
+    params = KdfParams.generate()
+    _, wrapped = create_bundle(str(account.id), os.urandom(32), os.urandom(32))
+    bundle = wrapped.to_json()
+    identity = bundle["identity"]
+    async with transaction(runtime.sessions) as session:
+        session.add(
+            AccountKeys(
+                user_id=account.id,
+                opslimit=params.opslimit,
+                memlimit=params.memlimit,
+                salt=b64encode(params.salt),
+                bundle_version=wrapped.bundle_version,
+                wrapped_bundle=wrapped.to_bytes().decode(),
+                box_pk=identity["box_pk"],
+                sign_pk=identity["sign_pk"],
+                signature=identity["signature"],
+            )
+        )
+    return {"kdf": params.to_json(), "bundle": bundle}
+
+
 @dataclass
 class Scene:
     runtime: Runtime
@@ -181,6 +211,8 @@ async def build_scene(runtime: Runtime) -> Scene:
         runtime, group_a, await quick_account(runtime, "attorney"), organizer_a
     )
     login = await quick_account(runtime, "organizer")
+    for account in (*accounts.values(), spare_member, spare_attorney):
+        await enrol_keys(runtime, account)
     async with transaction(runtime.sessions) as session:
         spare_token, _ = await issue_token(
             session, organizer_a.user, "spare", runtime.policies.sessions

@@ -17,6 +17,7 @@ grant, a removed member) cannot leak into another route's cases."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 import uuid
@@ -29,9 +30,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from casebook.accounts.models import AccountKeys
 from casebook.activities.models import ProtectedActivity
 from casebook.app import create_app
 from casebook.config import REPO_ROOT, Settings
+from casebook.crypto.kdf import KdfParams
+from casebook.db import transaction
+from casebook.encoding import b64encode
 from casebook.incidents.models import Incident
 from casebook.people.models import Person
 from casebook.runtime import Runtime
@@ -101,6 +106,8 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("GET", "/"): everyone(OK),
     ("POST", "/api/v1/auth/session"): everyone(OK),
     ("POST", "/api/v1/auth/tokens"): everyone(OK),
+    # Login parameters: the same shape for every email, known or not.
+    ("POST", "/api/v1/auth/kdf-params"): everyone(OK),
     ("POST", "/api/v1/invitations/accept"): everyone(OK),
     ("GET", "/schema"): everyone(OK),
     ("GET", "/schema/openapi.json"): everyone(OK),
@@ -114,6 +121,13 @@ EXPECTED: dict[RouteKey, Expectation] = {
     # admin.
     ("DELETE", "/api/v1/auth/tokens/{token_id:uuid}"): expect(ok={ORGANIZER_OWN}),
     ("GET", "/api/v1/me"): expect(ok=SIGNED_IN),
+    # One's own account keys (every actor of the scene has enrolled; PUT is a password change).
+    ("GET", "/api/v1/me/keys"): expect(ok=SIGNED_IN),
+    ("PUT", "/api/v1/me/keys"): expect(ok=SIGNED_IN),
+    # Public identities (user_id: the spare member of A): for those who seal vault keys of A.
+    ("GET", "/api/v1/users/{user_id:uuid}/identity"): expect(
+        ok={ORGANIZER_OWN, ATTORNEY_GRANTED, ADMIN}
+    ),
     ("GET", "/api/v1/vocabularies"): expect(ok=SIGNED_IN),
     ("GET", "/api/v1/vocabularies/{name:str}"): expect(ok=SIGNED_IN),
     # Administration.
@@ -238,9 +252,37 @@ async def _activity_patch(scene: Scene) -> Body:
     }
 
 
+async def _email(scene: Scene) -> Body:
+    return {"email": scene.login.user.email}
+
+
+async def _password_change(scene: Scene, actor: str) -> Body:
+    """A password change of the actor's own keys: the version read, the same identity and
+    bundle, new parameters and a new login credential."""
+    account = scene.accounts[ORGANIZER_OWN if actor == ANONYMOUS else actor]
+    async with transaction(scene.runtime.sessions) as session:
+        keys = await session.get(AccountKeys, account.id)
+        assert keys is not None, f"{actor} has no account keys in the scene"
+        bundle, version = json.loads(keys.wrapped_bundle), keys.version
+    return {
+        "kdf": KdfParams.generate().to_json(),
+        "bundle": bundle,
+        "login_credential": b64encode(os.urandom(32)),
+        "version": version,
+    }
+
+
+ActorBodyFactory = Callable[[Scene, str], Awaitable[Body]]
+
+# Routes whose sample body depends on who sends it (one's own keys).
+ACTOR_BODIES: dict[RouteKey, ActorBodyFactory] = {
+    ("PUT", "/api/v1/me/keys"): _password_change,
+}
+
 # Every POST, PUT and PATCH route needs an entry (None: the route takes no body).
 BODIES: dict[RouteKey, BodyFactory] = {
     ("POST", "/api/v1/auth/session"): _credentials,
+    ("POST", "/api/v1/auth/kdf-params"): _email,
     ("POST", "/api/v1/auth/tokens"): _credentials,
     ("POST", "/api/v1/invitations/accept"): _accept,
     ("POST", "/api/v1/invitations"): _invitation,
@@ -319,7 +361,11 @@ def test_the_tables_cover_every_route_and_only_routes() -> None:
     assert not unknown, f"routes without an expected outcome per role: {unknown}"
     stale = sorted(set(EXPECTED) - routes)
     assert not stale, f"expectations for routes the app no longer has: {stale}"
-    bodiless = sorted(k for k in routes if k[0] in UNSAFE - {"DELETE"} and k not in BODIES)
+    bodiless = sorted(
+        k
+        for k in routes
+        if k[0] in UNSAFE - {"DELETE"} and k not in BODIES and k not in ACTOR_BODIES
+    )
     assert not bodiless, f"unsafe routes without a sample body: {bodiless}"
     unfilled = sorted(
         {name for _, path in routes for name in PARAMETER.findall(path)} - set(PATH_VALUES)
@@ -411,10 +457,13 @@ async def test_route_access(
     method, path = route
     if route not in EXPECTED:
         pytest.fail(f"{method} {path} is not in EXPECTED: say who may call it")
-    if method in UNSAFE - {"DELETE"} and route not in BODIES:
+    if method in UNSAFE - {"DELETE"} and route not in BODIES and route not in ACTOR_BODIES:
         pytest.fail(f"{method} {path} is not in BODIES: give a valid sample body")
     expected = EXPECTED[route][actor]
-    body = await BODIES[route](world) if route in BODIES else None
+    if route in ACTOR_BODIES:
+        body = await ACTOR_BODIES[route](world, actor)
+    else:
+        body = await BODIES[route](world) if route in BODIES else None
     url = _url(path, world)
     headers = world.headers(actor)
     client.cookies.clear()  # a login route's session cookie must not speak for later cases
