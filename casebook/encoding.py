@@ -49,3 +49,15 @@ def _check(value: Any) -> None:
     elif isinstance(value, list):
         for item in value:
             _check(item)
+
+
+IDENTITY_DOMAIN = b"casebook.identity.v1\x00"
+
+
+def identity_message(user_id: str, box_pk: str, sign_pk: str) -> bytes:
+    """What a public identity's signature covers (docs/crypto/keys-and-vaults.md): the domain,
+    then the canonical JSON of the user id and both public keys as base64. Clients sign it; the
+    server checks it before storing what a client enrols."""
+    return IDENTITY_DOMAIN + canonical_json(
+        {"box_pk": box_pk, "sign_pk": sign_pk, "user_id": user_id}
+    )

@@ -26,7 +26,7 @@ from casebook.accounts.models import AccountKeys, User
 from casebook.accounts.tokens import keyed_digest
 from casebook.audit.log import record
 from casebook.db import utcnow
-from casebook.encoding import EncodingError, b64decode
+from casebook.encoding import EncodingError, b64decode, identity_message
 from casebook.errors import Conflict, FieldError, NotFound, ValidationFailed
 from casebook.groups.models import Grant, Membership
 from casebook.runtime import Runtime
@@ -43,7 +43,6 @@ NONCE_BYTES = 24
 WRAP_BYTES = 80  # 64-byte secret + 16-byte tag
 BUNDLE_FORMAT = "casebook.key-bundle"
 BUNDLE_FORMAT_VERSION = 1
-IDENTITY_DOMAIN = b"casebook.identity.v1\x00"
 
 
 def b64_decode(value: str) -> bytes | None:
@@ -158,11 +157,7 @@ def material_problems(material: KeyMaterial, actor: Actor) -> list[FieldError]:
 
 def _signed(identity: Identity) -> bool:
     """Ed25519 over "casebook.identity.v1" 0x00 canonical({box_pk, sign_pk, user_id})."""
-    body = {"box_pk": identity.box_pk, "sign_pk": identity.sign_pk, "user_id": identity.user_id}
-    message = (
-        IDENTITY_DOMAIN
-        + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    )
+    message = identity_message(identity.user_id, identity.box_pk, identity.sign_pk)
     sign_pk, signature = b64_decode(identity.sign_pk), b64_decode(identity.signature)
     if sign_pk is None or signature is None:
         return False

@@ -21,7 +21,14 @@ from casebook.crypto.errors import (
     UnsupportedFormatError,
     WrongContextError,
 )
-from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
+from casebook.encoding import (
+    IDENTITY_DOMAIN,
+    EncodingError,
+    b64decode,
+    b64encode,
+    canonical_json,
+    identity_message,
+)
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -38,7 +45,6 @@ __all__ = [
 
 BUNDLE_FORMAT = "casebook.key-bundle"
 BUNDLE_FORMAT_VERSION = 1
-IDENTITY_DOMAIN = b"casebook.identity.v1\x00"
 WRAP_UNWRAP_KEY = "unwrap-key"
 WRAP_RECOVERY = "recovery-key"
 NONCE_BYTES = 24
@@ -81,8 +87,7 @@ class PublicIdentity:
 
     @staticmethod
     def signed_message(user_id: str, box_pk: bytes, sign_pk: bytes) -> bytes:
-        body = {"box_pk": b64encode(box_pk), "sign_pk": b64encode(sign_pk), "user_id": user_id}
-        return IDENTITY_DOMAIN + canonical_json(body)
+        return identity_message(user_id, b64encode(box_pk), b64encode(sign_pk))
 
     def verify(self) -> None:
         """Refuse a box key that the signing key did not sign (for this user id)."""
