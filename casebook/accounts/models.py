@@ -114,6 +114,8 @@ class AccountKeys(Base):
     box_pk: Mapped[str] = mapped_column(String(43))
     sign_pk: Mapped[str] = mapped_column(String(43))
     signature: Mapped[str] = mapped_column(String(86))
+    # argon2-cffi hash of the recovery login credential (derived from the recovery code).
+    recovery_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
