@@ -22,6 +22,7 @@ from nacl import bindings as nb
 from nacl.exceptions import CryptoError
 from nacl.exceptions import RuntimeError as NaclRuntimeError
 
+from casebook.crypto.digests import PlaintextDigests
 from casebook.crypto.errors import (
     PaddingError,
     TamperedError,
@@ -119,26 +120,25 @@ def encrypt_stream(
     cipher_hash = hashlib.sha256(preamble)
     sink.write(preamble)
     written = len(preamble)
-    plain_sha = hashlib.sha256()
-    plain_b2 = hashlib.blake2b(digest_size=32)
     read = 0
-    for chunk, data, last in _plain_chunks(source, length):
-        plain_sha.update(data)
-        plain_b2.update(data)
-        read += len(data)
-        tag = TAG_FINAL if last else TAG_MESSAGE
-        sealed = nb.crypto_secretstream_xchacha20poly1305_push(state, chunk, preamble, tag)
-        sink.write(sealed)
-        cipher_hash.update(sealed)
-        written += len(sealed)
-        if progress is not None:
-            progress(read)
+    with PlaintextDigests() as plain:
+        for chunk, data, last in _plain_chunks(source, length):
+            plain.update(data)
+            read += len(data)
+            tag = TAG_FINAL if last else TAG_MESSAGE
+            sealed = nb.crypto_secretstream_xchacha20poly1305_push(state, chunk, preamble, tag)
+            sink.write(sealed)
+            cipher_hash.update(sealed)
+            written += len(sealed)
+            if progress is not None:
+                progress(read)
+        plain_sha256, plain_blake2b = plain.digests()
     return EncryptResult(
         ciphertext_size=written,
         ciphertext_sha256=cipher_hash.digest(),
         plaintext_size=length,
-        plaintext_sha256=plain_sha.digest(),
-        plaintext_blake2b=plain_b2.digest(),
+        plaintext_sha256=plain_sha256,
+        plaintext_blake2b=plain_blake2b,
     )
 
 
@@ -160,10 +160,11 @@ def decrypt_to_file(
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as sink:
+        with os.fdopen(fd, "wb") as sink, PlaintextDigests() as plain:
             result = _decrypt(
                 source,
                 sink,
+                plain,
                 file_key=file_key,
                 expected_ids=encode_ids(attachment_id, vault_id, generation),
                 progress=progress,
@@ -180,6 +181,7 @@ def decrypt_to_file(
 def _decrypt(
     source: BinaryIO,
     sink: BinaryIO,
+    plain: PlaintextDigests,
     *,
     file_key: bytes,
     expected_ids: bytes,
@@ -208,8 +210,6 @@ def _decrypt(
     nb.crypto_secretstream_xchacha20poly1305_init_pull(state, header, file_key)
     cipher_hash = hashlib.sha256(preamble)
     size = len(preamble)
-    plain_sha = hashlib.sha256()
-    plain_b2 = hashlib.blake2b(digest_size=32)
 
     # Chunk 0: its size is unknown until it is decrypted (it holds the length).
     sealed = _read_exact(source, CIPHER_CHUNK_SIZE)
@@ -244,8 +244,7 @@ def _decrypt(
         if chunk[data_start + take :].count(0) != len(chunk) - data_start - take:
             raise PaddingError(f"the padding in chunk {index} is not all zeros")
         sink.write(data)
-        plain_sha.update(data)
-        plain_b2.update(data)
+        plain.update(data)
         remaining -= take
         if progress is not None:
             progress(length - remaining)
@@ -265,7 +264,7 @@ def _decrypt(
         size += len(sealed)
     if source.read(1):
         raise TrailingDataError("bytes follow the end of the file")
-    return size, cipher_hash.digest(), length, plain_sha.digest(), plain_b2.digest()
+    return size, cipher_hash.digest(), length, *plain.digests()
 
 
 def _pull(

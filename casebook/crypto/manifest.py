@@ -291,11 +291,17 @@ def verify_download(plaintext_path: Path, manifest: Manifest) -> None:
             sha.update(block)
             b2.update(block)
             size += len(block)
+    check_digests(manifest, size=size, sha256=sha.digest(), blake2b=b2.digest())
+
+
+def check_digests(manifest: Manifest, *, size: int, sha256: bytes, blake2b: bytes) -> None:
+    """Compare a plaintext's size, SHA-256 and BLAKE2b (as decrypting measured them, or as
+    `verify_download` re-hashed them) with the manifest."""
     if size != manifest.size:
         raise IntegrityError(f"the file has {size} bytes, the manifest says {manifest.size}")
-    if sha.digest() != manifest.sha256:
+    if sha256 != manifest.sha256:
         raise IntegrityError("the file's SHA-256 does not match the manifest")
-    if b2.digest() != manifest.blake2b:
+    if blake2b != manifest.blake2b:
         raise IntegrityError("the file's BLAKE2b does not match the manifest")
 
 

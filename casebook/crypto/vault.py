@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import nacl.bindings
@@ -37,6 +37,7 @@ __all__ = [
     "parse_escrow_paper",
     "recover_with_escrow",
     "rotate_vault",
+    "seal_to_reader",
 ]
 
 KEY_FORMAT = "casebook.vault-key"
@@ -265,6 +266,18 @@ def rotate_vault(
     escrow key; the current private key is sealed to the new public key."""
     generation = _new_generation(current.vault_id, current.number + 1, _private_key)
     return generation, _publish(generation, readers, escrow_pk, current)
+
+
+def seal_to_reader(
+    generation: VaultGeneration, published: PublishedGeneration, reader_id: str, box_pk: bytes
+) -> PublishedGeneration:
+    """The published generation sealed to one more reader (adding a reader needs no new
+    generation: they open this one and walk back). `box_pk` comes from a verified identity."""
+    if published.number != generation.number or published.public_key != generation.public_key:
+        raise ValueError("the opened generation is not the published one")
+    plaintext = _key_plaintext(generation.vault_id, generation.number, generation.private_key)
+    sealed = {**published.sealed_to_readers, reader_id: _seal(plaintext, box_pk)}
+    return replace(published, sealed_to_readers=dict(sorted(sealed.items())))
 
 
 # --------------------------------------------------------------------------- opening

@@ -122,6 +122,21 @@ def test_a_reader_of_the_newest_generation_opens_all_older_ones() -> None:
     assert vault.open_all_generations(newest, pubs, logged(gens)) == {g.number: g for g in gens}
 
 
+def test_a_reader_added_to_the_current_generation_opens_it_and_walks_back() -> None:
+    gens, pubs = history(2)
+    dana = Person("dana")
+    added = vault.seal_to_reader(gens[-1], pubs[2], dana.user_id, dana.pk)
+    assert set(added.sealed_to_readers) == {"ana", "bea", "dana"}
+    assert added.sealed_to_readers["ana"] == pubs[2].sealed_to_readers["ana"]
+    assert (added.previous, added.sealed_to_escrow) == (pubs[2].previous, pubs[2].sealed_to_escrow)
+    opened = vault.open_as_reader(
+        added, "dana", dana.sk, vault_id=VAULT, logged_public_key=gens[-1].public_key
+    )
+    assert vault.open_all_generations(opened, {1: pubs[1], 2: added}, logged(gens))[1] == gens[0]
+    with pytest.raises(ValueError, match="not the published one"):
+        vault.seal_to_reader(gens[0], pubs[2], dana.user_id, dana.pk)
+
+
 def test_drill_escrow_recovers_the_newest_generation_and_all_older_ones() -> None:
     """Every reader lost their device: the escrow paper comes out of the safe."""
     gens, pubs = history(3)
