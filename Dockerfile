@@ -1,5 +1,13 @@
 # Casebook server image. Build and run with docker compose (see README.md), or:
 #   docker build -t casebook . && docker run -p 127.0.0.1:8000:8000 -v casebook-data:/var/lib/casebook casebook
+
+# The browser client's libsodium, exactly as pinned in package-lock.json (served by the app,
+# never from a CDN).
+FROM node:20-slim AS browser-libraries
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,6 +28,7 @@ COPY casebook ./casebook
 COPY migrations ./migrations
 COPY policies ./policies
 COPY templates ./templates
+COPY --from=browser-libraries /build/node_modules ./node_modules
 RUN pip install -e .
 
 RUN mkdir -p /var/lib/casebook && chown casebook:casebook /var/lib/casebook && chmod 700 /var/lib/casebook

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,17 +22,22 @@ from casebook.accounts import routes as accounts
 from casebook.activities import routes as activities
 from casebook.audit import routes as audit
 from casebook.config import REPO_ROOT, Settings
+from casebook.evidence import routes as evidence
+from casebook.evidence.sweep import sweep_at_start
 from casebook.groups import routes as groups
 from casebook.http.dependencies import provide_actor, provide_db, provide_runtime
 from casebook.http.errors import EXCEPTION_HANDLERS, audit_denial
 from casebook.http.guard import access_guard
+from casebook.http.rate_limit import kdf_params_limit
 from casebook.http.text_guard import refuse_nul_characters
 from casebook.incidents import routes as incidents
 from casebook.people import routes as people
 from casebook.runtime import Runtime
 from casebook.vocabulary import routes as vocabulary
 from casebook.vocabulary import vocabularies
+from casebook.web import assets as web_assets
 from casebook.web import routes as web
+from casebook.web.csp import CSP_HEADER
 
 REQUEST_MAX_BODY_BYTES = 1024 * 1024
 
@@ -50,7 +57,9 @@ ROUTE_HANDLERS = [
     *incidents.ROUTES,
     *vocabulary.ROUTES,
     *audit.ROUTES,
+    *evidence.ROUTES,
     *web.ROUTES,
+    *web_assets.ROUTES,
 ]
 
 
@@ -82,9 +91,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        sweeping = asyncio.create_task(sweep_at_start(runtime))
         try:
             yield
         finally:
+            sweeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeping
             await runtime.close()
 
     return Litestar(
@@ -107,8 +120,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=REQUEST_MAX_BODY_BYTES,
+        response_headers=[CSP_HEADER],
         logging_config=_logging_config(settings.log_level),
-        middleware=[REQUEST_LOG.middleware],
+        middleware=[REQUEST_LOG.middleware, kdf_params_limit(runtime.policies.sessions)],
         template_config=TemplateConfig(
             directory=REPO_ROOT / "templates", engine=JinjaTemplateEngine
         ),

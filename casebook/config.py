@@ -33,9 +33,13 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "https://minio.example.org:9000 (default: Amazon S3).",
     "CASEBOOK_S3_REGION": "Region of the bucket (default: the S3 client library's own setting, "
     "AWS_DEFAULT_REGION or ~/.aws/config).",
+    "CASEBOOK_MAX_ATTACHMENT_BYTES": "Largest encrypted attachment a client may upload, in bytes "
+    "(default 8589934592, 8 GiB). Uploads stream to the blob store, so this bounds disk use, "
+    "not memory.",
 }
 
 BLOB_STORES = ("local", "s3")
+DEFAULT_MAX_ATTACHMENT_BYTES = 8 * 1024**3
 
 
 class ConfigError(Exception):
@@ -56,6 +60,7 @@ class Settings:
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
 
     def __post_init__(self) -> None:
         if self.blob_store not in BLOB_STORES:
@@ -93,6 +98,9 @@ class Settings:
             s3_bucket=env.get("CASEBOOK_S3_BUCKET") or None,
             s3_endpoint_url=env.get("CASEBOOK_S3_ENDPOINT_URL") or None,
             s3_region=env.get("CASEBOOK_S3_REGION") or None,
+            max_attachment_bytes=_positive_bytes(
+                env.get("CASEBOOK_MAX_ATTACHMENT_BYTES", str(DEFAULT_MAX_ATTACHMENT_BYTES))
+            ),
         )
 
     @property
@@ -116,6 +124,14 @@ class Settings:
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError(f"CASEBOOK_PORT must be a port number, not {value!r}")
+    return int(value)
+
+
+def _positive_bytes(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(
+            f"CASEBOOK_MAX_ATTACHMENT_BYTES must be a positive number of bytes, not {value!r}"
+        )
     return int(value)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 class DomainError(Exception):
@@ -53,6 +55,16 @@ class Conflict(DomainError):
         super().__init__(f"{target_type} was changed by someone else")
         self.target_type = target_type
         self.current_version = current_version
+
+
+class Stale(DomainError):
+    """A request built on state that another client has since moved on (a log that grew, a
+    vault generation that was replaced); `current` tells the client where things stand."""
+
+    def __init__(self, target_type: str, **current: int | str) -> None:
+        super().__init__(f"{target_type} has moved on")
+        self.target_type = target_type
+        self.current: Mapping[str, Any] = current
 
 
 class TooManyAttempts(DomainError):

@@ -4,12 +4,20 @@ from casebook.accounts.models import ApiToken, Invitation, LoginFailure, LoginSe
 from casebook.activities.models import ProtectedActivity
 from casebook.audit.models import AuditEvent
 from casebook.db import Base
+from casebook.evidence.models import (
+    Attachment,
+    Vault,
+    VaultGeneration,
+    VaultLogEntry,
+    VaultMember,
+)
 from casebook.groups.models import Grant, Group, Membership
 from casebook.incidents.models import Incident
 from casebook.people.models import Person
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Base",
     "Grant",
@@ -22,4 +30,8 @@ __all__ = [
     "Person",
     "ProtectedActivity",
     "User",
+    "Vault",
+    "VaultGeneration",
+    "VaultLogEntry",
+    "VaultMember",
 ]

@@ -1,4 +1,5 @@
-"""What a running Casebook holds once: settings, policies, the database and derived secrets."""
+"""What a running Casebook holds once: settings, policies, the database, the evidence blob
+store and derived secrets."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from casebook.access.policy import Policies, load_policies
 from casebook.accounts.passwords import PasswordHasher
 from casebook.config import Settings
 from casebook.db import create_engine, create_sessionmaker
+from casebook.evidence.blobs import BlobStore, blob_store_for
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     secret: bytes
+    blobs: BlobStore
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
@@ -32,7 +35,9 @@ class Runtime:
             engine=engine,
             sessions=create_sessionmaker(engine),
             secret=settings.secret_key(),
+            blobs=blob_store_for(settings),
         )
 
     async def close(self) -> None:
+        await self.blobs.close()
         await self.engine.dispose()

@@ -16,4 +16,10 @@ PERMISSIONS: dict[str, str] = {
     "person.write": "Create and edit people of one's own groups.",
     "activity.read": "Read protected activities in one's scope.",
     "activity.write": "Create and edit protected activities of one's own groups.",
+    "vault.read": "Read the membership log and published generations of a vault in one's scope.",
+    "vault.manage": "Create the vault of a group one coordinates and append to its log.",
+    "evidence.read": "List the attachments of incidents in one's scope; read those whose vault "
+    "log names one as a reader.",
+    "evidence.write": "Upload attachments to incidents of one's own groups, as a writer in the "
+    "vault log.",
 }

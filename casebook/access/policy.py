@@ -28,6 +28,7 @@ class SessionPolicy:
     throttle_window: timedelta
     max_failures_per_account: int
     max_failures_per_address: int
+    kdf_params_per_minute: int
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def _sessions(document: dict[str, Any]) -> SessionPolicy:
         throttle_window=timedelta(minutes=_positive(document, "throttle", "window_minutes")),
         max_failures_per_account=_positive(document, "throttle", "max_failures_per_account"),
         max_failures_per_address=_positive(document, "throttle", "max_failures_per_address"),
+        kdf_params_per_minute=_positive(document, "kdf_params", "max_requests_per_minute"),
     )
 
 

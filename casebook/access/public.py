@@ -7,9 +7,15 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/auth/session",
         "/api/v1/auth/tokens",
         "/api/v1/auth/kdf-params",
+        "/api/v1/auth/recovery-tokens",
         "/api/v1/invitations/accept",
         "/",
+        "/incidents/{incident_id}/evidence",
         "/schema",
         "/schema/openapi.json",
+        "/static/js/crypto/{module}",
+        "/static/js/{script}",
+        "/static/vendor/libsodium-sumo.js",
+        "/static/vendor/libsodium-wrappers-sumo.js",
     }
 )

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import get, post, put
+from litestar import Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from casebook.accounts import keys as service
 from casebook.accounts.models import AccountKeys
+from casebook.http.authentication import client_address, presented_secret
 from casebook.http.dependencies import CurrentActor, CurrentRuntime, Db
 from casebook.http.schemas import Email, Input, Output
 
@@ -93,10 +94,24 @@ class BundleOut(Output, kw_only=True):
 
 
 class KeysInput(Input, kw_only=True):
+    """Enrolment: kdf, bundle, login_credential and recovery_credential. A change of existing
+    keys (new password, renewed recovery code) adds the version read and current_credential
+    (the current login credential or recovery credential); recovery_credential may then be
+    left out if the recovery wrap is unchanged."""
+
     kdf: KdfParams
     bundle: Bundle
     login_credential: Credential
+    recovery_credential: Credential | None = None
+    current_credential: Credential | None = None
     version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
+
+    def credentials(self, current_confirmed: bool) -> service.KeyCredentials:
+        return service.KeyCredentials(
+            login=self.login_credential,
+            recovery=self.recovery_credential,
+            current_confirmed=current_confirmed,
+        )
 
     def material(self) -> service.KeyMaterial:
         bundle = self.bundle
@@ -142,6 +157,7 @@ class KeysOut(Output, kw_only=True):
     tags=["auth"],
     summary="Key-derivation parameters for logging in (the same shape for every email)",
     status_code=200,
+    opt={"rate_limited": True},
 )
 async def kdf_params(data: JSONBody[EmailInput], db: Db, runtime: CurrentRuntime) -> KdfParamsOut:
     params = await service.login_params(db, runtime, data.email)
@@ -153,19 +169,27 @@ async def kdf_params(data: JSONBody[EmailInput], db: Db, runtime: CurrentRuntime
 @put(
     "/api/v1/me/keys",
     tags=["auth"],
-    summary="Enrol one's keys, or change one's password (re-wrapped bundle, new credential)",
+    summary="Enrol one's keys, or change them: a new password or a renewed recovery code",
     opt={"permission": "account.self"},
 )
 async def put_my_keys(
-    data: JSONBody[KeysInput], db: Db, actor: CurrentActor, runtime: CurrentRuntime
+    request: Request[Any, Any, Any],
+    data: JSONBody[KeysInput],
+    db: Db,
+    actor: CurrentActor,
+    runtime: CurrentRuntime,
 ) -> KeysOut:
+    current = data.current_credential
+    if current is not None:
+        await service.confirm_current(runtime, actor, current, client_address(request))
     keys = await service.put_keys(
         db,
         runtime,
         actor,
         data.material(),
-        login_credential=data.login_credential,
+        data.credentials(current_confirmed=current is not None),
         version=data.version,
+        current_secret=presented_secret(request),
     )
     return KeysOut.of(keys)
 

@@ -21,13 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
-from casebook.accounts.credentials import normalize_email
+from casebook.accounts.credentials import LOGIN, RECOVERY, check_credentials, normalize_email
+from casebook.accounts.logins import revoke_other_logins
 from casebook.accounts.models import AccountKeys, User
 from casebook.accounts.tokens import keyed_digest
 from casebook.audit.log import record
 from casebook.db import utcnow
 from casebook.encoding import EncodingError, b64decode, identity_message
-from casebook.errors import Conflict, FieldError, NotFound, ValidationFailed
+from casebook.errors import Conflict, FieldError, InvalidCredentials, NotFound, ValidationFailed
 from casebook.groups.models import Grant, Membership
 from casebook.runtime import Runtime
 
@@ -168,18 +169,49 @@ def _signed(identity: Identity) -> bool:
     return True
 
 
-def credential_problems(login_credential: str) -> list[FieldError]:
-    """The login credential is b64 of a 32-byte subkey: 43 characters, nothing else."""
-    raw = b64_decode(login_credential)
-    if len(login_credential) != 43 or raw is None or len(raw) != KEY_BYTES:
+def credential_problems(field: str, credential: str) -> list[FieldError]:
+    """A login or recovery credential is b64 of a 32-byte subkey: 43 characters, nothing
+    else."""
+    raw = b64_decode(credential)
+    if len(credential) != 43 or raw is None or len(raw) != KEY_BYTES:
         return [
             FieldError(
-                "login_credential",
+                field,
                 "must be the client-derived credential: 43 characters of URL-safe base64 "
                 "encoding 32 bytes",
             )
         ]
     return []
+
+
+@dataclass(frozen=True)
+class KeyCredentials:
+    """The secrets that come with one's keys: the new login credential, the new recovery
+    credential (when the recovery wrap is new), and whether the request proved the current
+    login or recovery credential (needed to change existing keys)."""
+
+    login: str
+    recovery: str | None
+    current_confirmed: bool
+
+    def problems(self) -> list[FieldError]:
+        problems = credential_problems("login_credential", self.login)
+        if self.recovery is not None:
+            problems += credential_problems("recovery_credential", self.recovery)
+        return problems
+
+
+async def confirm_current(runtime: Runtime, actor: Actor, credential: str, address: str) -> None:
+    """Check the current login credential or recovery credential of the actor's account,
+    through the login throttle. A wrong one is a field error (422), not a 401: the request
+    itself is authenticated, and a 401 would read as an expired token."""
+    try:
+        await check_credentials(runtime, actor.email, credential, address, kinds=LOGIN + RECOVERY)
+    except InvalidCredentials:
+        raise ValidationFailed.single(
+            "current_credential",
+            "is neither your current login credential nor your current recovery credential",
+        ) from None
 
 
 def identity_of(keys: AccountKeys) -> Identity:
@@ -201,15 +233,18 @@ async def put_keys(
     runtime: Runtime,
     actor: Actor,
     material: KeyMaterial,
+    credentials: KeyCredentials,
     *,
-    login_credential: str,
     version: int | None,
+    current_secret: str | None,
 ) -> AccountKeys:
-    """First enrolment (no keys yet, no version) or a password change (the version read, the
-    same identity and bundle version, new parameters, a re-wrapped bundle and a new login
-    credential). Either way the account's login secret becomes the client-derived credential:
-    from then on the password itself never reaches the server."""
-    problems = material_problems(material, actor) + credential_problems(login_credential)
+    """First enrolment (no keys yet, no version) or a change: a new password or a renewed
+    recovery code (the version read, the current credential confirmed, the same identity and
+    bundle version, new parameters, a re-wrapped bundle and new credentials). Either way the
+    account's login secret becomes the client-derived credential: from then on the password
+    itself never reaches the server. A change ends every other session and API token of the
+    account; `current_secret` (the token or cookie of this request) stays valid."""
+    problems = material_problems(material, actor) + credentials.problems()
     if problems:
         raise ValidationFailed(problems)
     # Lock the account row: two devices enrolling at once queue, and the second sees the first.
@@ -217,32 +252,85 @@ async def put_keys(
     if user is None:  # pragma: no cover - the guard loaded this account moments ago
         raise NotFound("user", actor.user_id)
     keys = await session.get(AccountKeys, actor.user_id, populate_existing=True)
+    changed = keys is not None
     if keys is None:
-        if version is not None:
-            raise Conflict("account keys", 0)
-        keys = AccountKeys(user_id=actor.user_id, version=1)
-        action = "keys.enroll"
+        keys = _enrolment(actor, credentials, version)
     else:
-        if version != keys.version:
-            raise Conflict("account keys", keys.version)
-        change = []
-        if identity_of(keys) != material.identity:
-            change.append(
-                FieldError(
-                    "bundle.identity",
-                    "a password change keeps the public identity; replacing key pairs is a "
-                    "separate key reset",
-                )
-            )
-        if keys.bundle_version != material.bundle_version:
-            change.append(
-                FieldError("bundle.bundle_version", "a password change keeps the bundle version")
-            )
-        if change:
-            raise ValidationFailed(change)
+        _check_change(keys, material, credentials, version)
         keys.version += 1
         keys.updated_at = utcnow()
-        action = "keys.change"
+    _store(keys, material)
+    session.add(keys)
+    user.password_hash = await runtime.hasher.hash(credentials.login)
+    if credentials.recovery is not None:
+        keys.recovery_hash = await runtime.hasher.hash(credentials.recovery)
+    await session.flush()
+    if changed:
+        await revoke_other_logins(session, actor.user_id, current_secret)
+    await record(
+        session,
+        actor_id=actor.user_id,
+        action="keys.change" if changed else "keys.enroll",
+        target_type="user",
+        target_id=actor.user_id,
+        details={"version": keys.version, "new_recovery_code": credentials.recovery is not None},
+    )
+    return keys
+
+
+def _enrolment(actor: Actor, credentials: KeyCredentials, version: int | None) -> AccountKeys:
+    if version is not None:
+        raise Conflict("account keys", 0)
+    if credentials.recovery is None:
+        raise ValidationFailed.single(
+            "recovery_credential", "is required at enrolment: derive it from the recovery code"
+        )
+    return AccountKeys(user_id=actor.user_id, version=1)
+
+
+def _check_change(
+    keys: AccountKeys, material: KeyMaterial, credentials: KeyCredentials, version: int | None
+) -> None:
+    if version != keys.version:
+        raise Conflict("account keys", keys.version)
+    change = []
+    if not credentials.current_confirmed:
+        change.append(
+            FieldError(
+                "current_credential",
+                "is required to change existing keys: your current login credential or "
+                "recovery credential",
+            )
+        )
+    if identity_of(keys) != material.identity:
+        change.append(
+            FieldError(
+                "bundle.identity",
+                "a password change keeps the public identity; replacing key pairs is a "
+                "separate key reset",
+            )
+        )
+    if keys.bundle_version != material.bundle_version:
+        change.append(
+            FieldError("bundle.bundle_version", "a password change keeps the bundle version")
+        )
+    if credentials.recovery is None and _recovery_wrap(keys) != material.recovery_wrap:
+        change.append(
+            FieldError(
+                "recovery_credential",
+                "is required with a new recovery wrap: derive it from the new recovery code",
+            )
+        )
+    if change:
+        raise ValidationFailed(change)
+
+
+def _recovery_wrap(keys: AccountKeys) -> Wrap:
+    stored = stored_bundle(keys)["recovery_wrap"]
+    return Wrap(ciphertext=stored["ciphertext"], nonce=stored["nonce"])
+
+
+def _store(keys: AccountKeys, material: KeyMaterial) -> None:
     keys.opslimit = material.opslimit
     keys.memlimit = material.memlimit
     keys.salt = material.salt
@@ -251,18 +339,6 @@ async def put_keys(
     keys.box_pk = material.identity.box_pk
     keys.sign_pk = material.identity.sign_pk
     keys.signature = material.identity.signature
-    session.add(keys)
-    user.password_hash = await runtime.hasher.hash(login_credential)
-    await session.flush()
-    await record(
-        session,
-        actor_id=actor.user_id,
-        action=action,
-        target_type="user",
-        target_id=actor.user_id,
-        details={"version": keys.version},
-    )
-    return keys
 
 
 async def own_keys(session: AsyncSession, actor: Actor) -> AccountKeys:

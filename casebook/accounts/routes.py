@@ -10,14 +10,17 @@ import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.accounts import api_tokens, service
-from casebook.accounts.credentials import check_credentials
+from casebook.accounts.credentials import RECOVERY, check_credentials
 from casebook.accounts.models import Invitation, User
 from casebook.accounts.sessions import SESSION_COOKIE, close_session, csrf_token, open_session
 from casebook.audit.log import record
+from casebook.http.authentication import client_address
 from casebook.http.dependencies import CurrentActor, CurrentRuntime, Db
 from casebook.http.schemas import Email, Input, Output, ShortText
+from casebook.runtime import Runtime
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 Role = Literal["organizer", "attorney", "researcher", "admin"]
@@ -28,8 +31,17 @@ class LoginInput(Input, kw_only=True):
     password: Password
 
 
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+
+
 class TokenInput(LoginInput, kw_only=True):
-    label: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] = "casebook CLI"
+    label: Label = "casebook CLI"
+
+
+class RecoveryTokenInput(Input, kw_only=True):
+    email: Email
+    recovery_credential: Password
+    label: Label = "casebook CLI"
 
 
 class AccountOut(Output, kw_only=True):
@@ -122,10 +134,6 @@ def session_cookie(value: str, *, max_age: int) -> Cookie:
     )
 
 
-def _address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @post("/api/v1/auth/session", tags=["auth"], summary="Log in with a browser session cookie")
 async def log_in(
     request: Request[Any, Any, Any],
@@ -133,7 +141,7 @@ async def log_in(
     db: Db,
     runtime: CurrentRuntime,
 ) -> Response[SessionOut]:
-    user = await check_credentials(runtime, data.email, data.password, _address(request))
+    user = await check_credentials(runtime, data.email, data.password, client_address(request))
     token = await open_session(db, user, runtime.policies.sessions)
     await record(db, actor_id=user.id, action="auth.login", details={"via": "session"})
     max_age = int(runtime.policies.sessions.absolute_timeout.total_seconds())
@@ -163,15 +171,42 @@ async def create_token(
     db: Db,
     runtime: CurrentRuntime,
 ) -> NewTokenOut:
-    user = await check_credentials(runtime, data.email, data.password, _address(request))
-    token, secret = await api_tokens.issue_token(db, user, data.label, runtime.policies.sessions)
+    user = await check_credentials(runtime, data.email, data.password, client_address(request))
+    return await _issue(db, runtime, user, data.label, via="api_token")
+
+
+@post(
+    "/api/v1/auth/recovery-tokens",
+    tags=["auth"],
+    summary="Create an API token with the recovery credential (derived from the recovery code)",
+)
+async def create_recovery_token(
+    request: Request[Any, Any, Any],
+    data: JSONBody[RecoveryTokenInput],
+    db: Db,
+    runtime: CurrentRuntime,
+) -> NewTokenOut:
+    """For a lost password: the token lets the client fetch the key bundle, open it with the
+    recovery key and set a new password (PUT /api/v1/me/keys with the recovery credential as
+    current_credential). A wrong code, an unknown email and an account without a recovery
+    code get the same answer, and count against the same throttle as logins."""
+    user = await check_credentials(
+        runtime, data.email, data.recovery_credential, client_address(request), kinds=RECOVERY
+    )
+    return await _issue(db, runtime, user, data.label, via="recovery_token")
+
+
+async def _issue(
+    db: AsyncSession, runtime: Runtime, user: User, label: str, *, via: str
+) -> NewTokenOut:
+    token, secret = await api_tokens.issue_token(db, user, label, runtime.policies.sessions)
     await record(
         db,
         actor_id=user.id,
         action="auth.login",
         target_type="api_token",
         target_id=token.id,
-        details={"via": "api_token"},
+        details={"via": via},
     )
     return NewTokenOut(
         id=token.id,
@@ -265,6 +300,7 @@ ROUTES = [
     log_in,
     log_out,
     create_token,
+    create_recovery_token,
     list_tokens,
     revoke_token,
     me,

@@ -1,4 +1,5 @@
-"""`casebook db`: bring the database schema up to date and check it against the models."""
+"""`casebook db`: bring the database schema up to date, check it against the models, and sweep
+away what interrupted evidence uploads left behind."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import click
 from alembic.util.exc import CommandError
 
 from casebook import migrate
-from casebook.cli.context import DATABASE_UNREACHABLE, load_settings, safe_url, unreachable
+from casebook.cli.context import DATABASE_UNREACHABLE, load_settings, run, safe_url, unreachable
 from casebook.config import Settings
+from casebook.evidence.sweep import sweep
 
 
 def upgrade_database(settings: Settings) -> None:
@@ -61,3 +63,17 @@ def check_command() -> None:
     except DATABASE_UNREACHABLE as error:
         raise unreachable(settings, error) from error
     click.echo("The database is at the newest migration and the models match the migrations.")
+
+
+@db.command("sweep")
+def sweep_command() -> None:
+    """Remove abandoned evidence uploads and blobs no attachment names.
+
+    Deletes attachments still pending a day after they were started, with their blobs, and
+    blobs (or unfinished uploads) older than a day that no attachment refers to. The server
+    also does this each time it starts. Safe to run while the server is serving.
+    """
+    result = run(sweep)
+    click.echo(
+        f"Removed {result.pending_attachments} abandoned upload(s) and {result.blobs} blob(s)."
+    )

@@ -38,3 +38,16 @@ async def authenticate(
         if not same(sent, csrf_token(runtime.secret, cookie)):
             raise CsrfRejected()
     return user
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The network address logins are throttled by."""
+    return connection.client.host if connection.client else "unknown"
+
+
+def presented_secret(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The API token or session cookie the request came with (checked by `authenticate`)."""
+    authorization = connection.headers.get("authorization")
+    if authorization is not None:
+        return authorization.partition(" ")[2].strip()
+    return connection.cookies.get(SESSION_COOKIE)

@@ -20,6 +20,7 @@ from casebook.errors import (
     InvalidCredentials,
     NotAuthenticated,
     NotFound,
+    Stale,
     TooManyAttempts,
     ValidationFailed,
 )
@@ -49,6 +50,10 @@ def domain_error_response(request: Request[Any, Any, Any], error: DomainError) -
                 "Someone else changed this record since you loaded it. Reload it, reapply "
                 "your changes and save again.",
                 current_version=version,
+            )
+        case Stale(current=current):
+            return _json(
+                409, "Another client changed this first. Reload it and try again.", **current
             )
         case TooManyAttempts(retry_after_seconds=seconds):
             return _json(

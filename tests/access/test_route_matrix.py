@@ -52,9 +52,11 @@ from tests.access.scene import (
     RESEARCHER,
     Scene,
     build_scene,
+    enrol_keys,
 )
 from tests.conftest import BASE_URL, PASSWORD
 from tests.databases import DatabaseFactory
+from tests.evidence import matrix as evidence
 
 OK = "ok"
 HIDDEN = "ok, without group A's record"
@@ -99,21 +101,33 @@ ACTIVITY = "/api/v1/activities/{activity_id:uuid}"
 GROUP = "/api/v1/groups/{group_id:uuid}"
 MEMBER = "/api/v1/groups/{group_id:uuid}/members/{user_id:uuid}"
 GRANTS = "/api/v1/groups/{group_id:uuid}/grants"
+VAULT = "/api/v1/groups/{group_id:uuid}/vault"
+ATTACHMENTS = "/api/v1/incidents/{incident_id:uuid}/attachments"
+ATTACHMENT = "/api/v1/attachments/{attachment_id:uuid}"
 
 EXPECTED: dict[RouteKey, Expectation] = {
     # Public: anyone, signed in or not (an Authorization header must not get in the way).
     ("GET", "/healthz"): everyone(OK),
     ("GET", "/"): everyone(OK),
+    # The evidence page: an HTML shell; its data comes from the API, signed in, by its script.
+    ("GET", "/incidents/{incident_id:uuid}/evidence"): everyone(OK),
     ("POST", "/api/v1/auth/session"): everyone(OK),
     ("POST", "/api/v1/auth/tokens"): everyone(OK),
     # Login parameters: the same shape for every email, known or not.
     ("POST", "/api/v1/auth/kdf-params"): everyone(OK),
+    # Lost password: an API token for the recovery credential (derived from the recovery code).
+    ("POST", "/api/v1/auth/recovery-tokens"): everyone(OK),
     ("POST", "/api/v1/invitations/accept"): everyone(OK),
     ("GET", "/schema"): everyone(OK),
     ("GET", "/schema/openapi.json"): everyone(OK),
     # The OpenAPI plugin's catch-all for renderers this app does not enable (swagger, redoc,
     # yaml): nothing there, so 404 for everyone, anonymous callers included.
     ("GET", "/schema/{path:str}"): everyone(NOT_FOUND),
+    # The browser client's scripts: libsodium from node_modules and Casebook's crypto modules.
+    ("GET", "/static/vendor/libsodium-sumo.js"): everyone(OK),
+    ("GET", "/static/vendor/libsodium-wrappers-sumo.js"): everyone(OK),
+    ("GET", "/static/js/crypto/{module:str}"): everyone(OK),
+    ("GET", "/static/js/{script:str}"): everyone(OK),
     # One's own account.
     ("DELETE", "/api/v1/auth/session"): expect(ok=SIGNED_IN),
     ("GET", "/api/v1/auth/tokens"): expect(ok=SIGNED_IN),
@@ -162,6 +176,19 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("POST", ACTIVITIES): expect(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
     ("GET", ACTIVITY): expect(ok=READERS_OF_A),
     ("PATCH", ACTIVITY): expect(ok={ORGANIZER_OWN}),
+    # Evidence (tests/evidence/matrix.py): A's vault is read by A and the attorneys it granted
+    # and kept by its coordinator; attachments are uploaded by writers (the organizer of A, who
+    # started the pending one), listed to whoever reads the incident and opened by readers
+    # (the organizer of A and the granted attorney). Never by researchers or admins.
+    ("GET", VAULT): expect(ok=READERS_OF_A),
+    ("POST", VAULT): expect(ok={ORGANIZER_OWN}),
+    ("POST", VAULT + "/log"): expect(ok={ORGANIZER_OWN}),
+    ("GET", ATTACHMENTS): expect(ok=READERS_OF_A),
+    ("POST", ATTACHMENTS): expect(ok={ORGANIZER_OWN}),
+    ("GET", ATTACHMENT): expect(ok=READERS_OF_A),
+    ("GET", ATTACHMENT + "/content"): expect(ok=READERS_OF_A),
+    ("PUT", ATTACHMENT + "/content"): expect(ok={ORGANIZER_OWN}),
+    ("POST", ATTACHMENT + "/complete"): expect(ok={ORGANIZER_OWN}),
 }
 
 # For list routes: which record of group A an OK answer includes and a HIDDEN one must not.
@@ -170,6 +197,7 @@ LISTED_RECORD: dict[RouteKey, Callable[[Scene], object]] = {
     ("GET", PEOPLE): lambda s: s.person_id,
     ("GET", INCIDENTS): lambda s: s.incident_id,
     ("GET", ACTIVITIES): lambda s: s.activity_id,
+    ("GET", ATTACHMENTS): lambda s: s.extra["complete_attachment"],
 }
 
 # Routes whose expected outcome is known to fail: {route: "BUG: ..."}; each becomes a strict
@@ -256,9 +284,26 @@ async def _email(scene: Scene) -> Body:
     return {"email": scene.login.user.email}
 
 
+async def _recovery_credential(scene: Scene) -> Body:
+    """The login account, given keys and a recovery credential the first time."""
+    if "recovery_credential" not in scene.extra:
+        credential = b64encode(os.urandom(32))
+        await enrol_keys(scene.runtime, scene.login)
+        async with transaction(scene.runtime.sessions) as session:
+            keys = await session.get(AccountKeys, scene.login.id)
+            assert keys is not None
+            keys.recovery_hash = await scene.runtime.hasher.hash(credential)
+        scene.extra["recovery_credential"] = credential
+    return {
+        "email": scene.login.user.email,
+        "recovery_credential": scene.extra["recovery_credential"],
+    }
+
+
 async def _password_change(scene: Scene, actor: str) -> Body:
     """A password change of the actor's own keys: the version read, the same identity and
-    bundle, new parameters and a new login credential."""
+    bundle, new parameters, a new login credential and the current one (the scene's
+    accounts still log in with PASSWORD)."""
     account = scene.accounts[ORGANIZER_OWN if actor == ANONYMOUS else actor]
     async with transaction(scene.runtime.sessions) as session:
         keys = await session.get(AccountKeys, account.id)
@@ -268,6 +313,7 @@ async def _password_change(scene: Scene, actor: str) -> Body:
         "kdf": KdfParams.generate().to_json(),
         "bundle": bundle,
         "login_credential": b64encode(os.urandom(32)),
+        "current_credential": PASSWORD,
         "version": version,
     }
 
@@ -284,6 +330,7 @@ BODIES: dict[RouteKey, BodyFactory] = {
     ("POST", "/api/v1/auth/session"): _credentials,
     ("POST", "/api/v1/auth/kdf-params"): _email,
     ("POST", "/api/v1/auth/tokens"): _credentials,
+    ("POST", "/api/v1/auth/recovery-tokens"): _recovery_credential,
     ("POST", "/api/v1/invitations/accept"): _accept,
     ("POST", "/api/v1/invitations"): _invitation,
     ("POST", "/api/v1/users/{user_id:uuid}/disable"): _nothing,
@@ -297,6 +344,11 @@ BODIES: dict[RouteKey, BodyFactory] = {
     ("PATCH", INCIDENT): _incident_patch,
     ("POST", ACTIVITIES): _activity,
     ("PATCH", ACTIVITY): _activity_patch,
+    ("POST", VAULT): evidence.vault_body,
+    ("POST", VAULT + "/log"): evidence.log_body,
+    ("POST", ATTACHMENTS): evidence.start_body,
+    ("PUT", ATTACHMENT + "/content"): evidence.upload_body,
+    ("POST", ATTACHMENT + "/complete"): evidence.complete_body,
 }
 
 # What each path parameter is filled with: always something of group A (or the spare accounts,
@@ -308,9 +360,12 @@ PATH_VALUES: dict[str, Callable[[Scene], object]] = {
     "activity_id": lambda s: s.activity_id,
     "grant_id": lambda s: s.spare_grant.id,
     "token_id": lambda s: s.spare_token_id,
+    "module": lambda s: "attachment.js",
+    "script": lambda s: "evidence-page.js",
     "user_id": lambda s: s.spare_member.id,  # an organizer and member of A
     "name": lambda s: "tactics",
     "path": lambda s: "swagger",
+    "attachment_id": lambda s: s.extra["attachment_id"],
 }
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -436,7 +491,9 @@ async def scene(
     one route's cases together), so that what one route's cases change (a revoked grant, a
     removed member) cannot reach another route's."""
     runtime, client = matrix_app
-    return await build_scene(runtime), client
+    world = await build_scene(runtime)
+    await evidence.add_evidence(world, route)
+    return world, client
 
 
 def _url(path: str, scene: Scene) -> str:

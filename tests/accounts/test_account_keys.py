@@ -43,14 +43,18 @@ def enrolment(user_id: uuid.UUID) -> dict[str, Any]:
         "kdf": KdfParams.generate().to_json(),
         "bundle": wrapped.to_json(),
         "login_credential": new_credential(),
+        "recovery_credential": new_credential(),
     }
     never_log(*secrets_of(body))
     return body
 
 
 def password_change(previous: dict[str, Any], version: int) -> dict[str, Any]:
-    """New parameters, a re-wrapped password slot (new bytes, same identity) and a credential."""
+    """New parameters, a re-wrapped password slot (new bytes, same identity), a new login
+    credential and the current one; the recovery wrap and credential stay as they are."""
     body = copy.deepcopy(previous)
+    body.pop("recovery_credential", None)
+    body["current_credential"] = previous["login_credential"]
     body["kdf"] = KdfParams.generate().to_json()
     body["bundle"]["password_wrap"] = {
         "ciphertext": b64encode(os.urandom(80)),
@@ -65,7 +69,9 @@ def password_change(previous: dict[str, Any], version: int) -> dict[str, Any]:
 def secrets_of(body: dict[str, Any]) -> list[str]:
     """Values that must appear neither in the audit log nor in any log record."""
     bundle = body["bundle"]
+    credentials = ("recovery_credential", "current_credential")
     return [
+        *(body[name] for name in credentials if name in body),
         body["login_credential"],
         body["kdf"]["salt"],
         bundle["password_wrap"]["ciphertext"],
@@ -294,16 +300,15 @@ async def test_password_change_replaces_parameters_bundle_and_credential(
 async def test_password_change_from_a_stale_version_is_a_conflict(client, world: World) -> None:
     account = await world.account("organizer")
     first = await enrol(client, account)
-    assert (
-        await client.put(KEYS, json=password_change(first, 1), headers=account.headers)
-    ).status_code == 200
+    second = password_change(first, 1)
+    assert (await client.put(KEYS, json=second, headers=account.headers)).status_code == 200
     for version in (1, 5):
         response = await client.put(
-            KEYS, json=password_change(first, version), headers=account.headers
+            KEYS, json=password_change(second, version), headers=account.headers
         )
         assert response.status_code == 409, response.text
         assert response.json()["current_version"] == 2
-    missing = password_change(first, 2)
+    missing = password_change(second, 2)
     del missing["version"]
     assert (await client.put(KEYS, json=missing, headers=account.headers)).status_code == 409
 

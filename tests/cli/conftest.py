@@ -117,6 +117,14 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """A real Casebook (uvicorn in a child process) on a fresh migrated database. Yields
     (url, settings): use the settings to reach the same database from the test."""
+    yield from running_server(databases, tmp_path_factory)
+
+
+def running_server(
+    databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory, **env: str
+) -> Iterator[LiveServer]:
+    """The body of `live_server`, for fixtures of a wider scope; `env` adds to or overrides
+    the server's environment."""
     workdir = tmp_path_factory.mktemp("live-server")
     settings = Settings(
         data_dir=workdir / "data",
@@ -128,7 +136,7 @@ def live_server(
     command = [sys.executable, "-m", "uvicorn", "casebook.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     log = workdir / "server.log"
-    process = start(command, server_environment(settings), log)
+    process = start(command, server_environment(settings) | env, log)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_healthy(url, process, log)

@@ -201,11 +201,10 @@ async def test_a_stream_round_trips(store: BlobStore, size: int) -> None:
     data = os.urandom(size)
     stored = await store.write(stream(data), max_bytes=size)
     assert stored.size == size
-    assert stored.sha256 == hashlib.sha256(data).digest()
     assert is_blob_name(stored.name)
     read, largest_chunk = await read_all(store, stored.name)
     assert read == data
-    assert largest_chunk <= 64 * 1024, "open() must stream, not return the whole blob"
+    assert largest_chunk <= MIB, "open() must stream, not return the whole blob"
     assert await all_names(store) == {stored.name}
 
 
@@ -216,7 +215,6 @@ async def test_names_are_random_and_identical_content_is_not_deduplicated(
     first = await store.write(stream(data), max_bytes=100)
     second = await store.write(stream(data), max_bytes=100)
     assert first.name != second.name
-    assert first.sha256 == second.sha256
     assert hashlib.sha256(data).hexdigest() not in (first.name, second.name)
     assert await all_names(store) == {first.name, second.name}
     await store.delete(first.name)

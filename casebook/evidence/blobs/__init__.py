@@ -63,11 +63,10 @@ class BlobNotFound(BlobError):
 
 @dataclass(frozen=True)
 class StoredBlob:
-    """A complete, durable blob. `sha256` is the digest of the ciphertext as stored."""
+    """A complete, durable blob."""
 
     name: str
     size: int
-    sha256: bytes
 
 
 def new_blob_name() -> str:

@@ -16,7 +16,6 @@ An upload abandoned by a crash is aborted by `sweep` once it is older than the g
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -103,7 +102,6 @@ class S3BlobStore:
         key = self.key(name)
         # Parts grow with the limit so that a blob of max_bytes fits in S3's 10,000 parts.
         part_size = max(self.part_size, -(-max_bytes // MAX_PARTS))
-        digest = hashlib.sha256()
         size = 0
         buffer = bytearray()
         upload_id: str | None = None
@@ -114,7 +112,6 @@ class S3BlobStore:
                 size += len(chunk)
                 if size > max_bytes:
                     raise BlobTooLarge(max_bytes)
-                digest.update(chunk)
                 buffer += chunk
                 while len(buffer) >= part_size:
                     if upload_id is None:
@@ -142,7 +139,7 @@ class S3BlobStore:
             with anyio.move_on_after(CLEANUP_SECONDS, shield=True):
                 await self._clean_up(s3, key, upload_id, finishing)
             raise
-        return StoredBlob(name=name, size=size, sha256=digest.digest())
+        return StoredBlob(name=name, size=size)
 
     async def _upload_part(
         self, s3: S3Client, key: str, upload_id: str, number: int, body: bytes

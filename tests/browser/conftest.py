@@ -1,0 +1,156 @@
+"""Browser tests: the browser crypto library (casebook/web/static/js/crypto/) running in
+Debian's Chromium, driven by Playwright, on a page of a real Casebook server process.
+
+Marked `browser` and left out of the main pytest run: Playwright's sync API cannot share a
+process with the asyncio tests. `scripts/test` runs them in a second invocation
+(`pytest -m browser tests/browser`)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from casebook.config import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+STARTUP_SECONDS = 60
+MODULES = [
+    "encoding",
+    "errors",
+    "padding",
+    "attachment",
+    "envelope",
+    "manifest",
+    "kdf",
+    "keys",
+    "fingerprints",
+    "vault",
+    "membership-log",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`casebook serve` in a child process, on a fresh SQLite database, on a free port."""
+    workdir = tmp_path_factory.mktemp("browser-server")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEBOOK_")}
+    env.update(
+        CASEBOOK_DATA_DIR=str(workdir / "data"),
+        CASEBOOK_SECRET_KEY="44" * 32,
+        CASEBOOK_LOG_LEVEL="WARNING",
+    )
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-c", "from casebook.cli.main import cli; cli()"]
+    command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    log = workdir / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, env=env, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"the server did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def open_crypto_page(browser: Browser, url: str) -> Page:
+    """Casebook's home page (with the app's real Content-Security-Policy), libsodium loaded from
+    /static/vendor/ and every crypto module imported as `window.cb[name]`. Violations of the
+    policy are collected in `window.cspViolations`."""
+    page = browser.new_page()
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.goto(f"{url}/")
+    page.add_script_tag(url="/static/vendor/libsodium-sumo.js")
+    page.add_script_tag(url="/static/vendor/libsodium-wrappers-sumo.js")
+    page.evaluate(
+        """async (names) => {
+            window.cb = {};
+            for (const name of names) {
+                window.cb[name] = await import(`/static/js/crypto/${name}.js`);
+            }
+        }""",
+        MODULES,
+    )
+    return page
+
+
+@pytest.fixture(scope="session")
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    page = open_crypto_page(browser, server)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+def b64(data: bytes) -> str:
+    """Unpadded URL-safe base64, as the crypto formats (and `cb.encoding`) write it."""
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
