@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -54,15 +56,40 @@ class Api:
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self._send("POST", path, json=body)
 
+    def put(self, path: str, body: dict[str, Any]) -> Any:
+        return self._send("PUT", path, json=body)
+
     def patch(self, path: str, body: dict[str, Any]) -> Any:
         return self._send("PATCH", path, json=body)
 
     def delete(self, path: str) -> Any:
         return self._send("DELETE", path)
 
+    def put_stream(self, path: str, body: Iterable[bytes], size: int) -> None:
+        """PUT `size` bytes of `body` as they are produced, never holding them all."""
+        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
+        self._send("PUT", path, content=body, headers=headers)
+
+    @contextmanager
+    def download(self, path: str) -> Iterator[tuple[int, Iterator[bytes]]]:
+        """The body of GET `path` as it arrives: its announced length and its blocks."""
+        with self._reaching(), self._client.stream("GET", path) as response:
+            if response.is_error or response.is_redirect:
+                response.read()
+            self._check(response)
+            yield int(response.headers.get("content-length", 0)), response.iter_bytes()
+
     def _send(self, method: str, path: str, **options: Any) -> Any:
-        try:
+        with self._reaching():
             response = self._client.request(method, path, **options)
+        self._check(response)
+        return response.json() if response.content else None
+
+    @contextmanager
+    def _reaching(self) -> Iterator[None]:
+        """Failures to reach the server, as ApiError."""
+        try:
+            yield
         except httpx.ConnectError as error:
             raise ApiError(
                 f"Could not connect to the Casebook server at {self.server}: is it running, "
@@ -76,6 +103,8 @@ class Api:
             raise ApiError(
                 f"Talking to the Casebook server at {self.server} failed: {error}"
             ) from error
+
+    def _check(self, response: httpx.Response) -> None:
         if response.status_code == 401 and self._authenticated:
             raise ApiError(EXPIRED, status=401)
         if response.is_redirect:
@@ -86,7 +115,6 @@ class Api:
             )
         if response.is_error:
             raise _error(response)
-        return response.json() if response.content else None
 
 
 def _error(response: httpx.Response) -> ApiError:

@@ -54,22 +54,28 @@ def load() -> Credentials:
 def save(credentials: Credentials) -> Path:
     """Write the credentials atomically; only the owner may read the file or list its
     directory."""
+    path = credentials_path()
+    write_private(path, asdict(credentials))
+    return path
+
+
+def write_private(path: Path, data: object) -> None:
+    """Write `data` as JSON to `path` in the configuration directory, atomically (a reader
+    sees the old file or the new one), mode 600 in a directory of mode 700."""
     directory = config_dir()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)
-    path = credentials_path()
-    temporary = directory / f".credentials.{os.getpid()}.tmp"
+    temporary = directory / f".{path.stem}.{os.getpid()}.tmp"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(asdict(credentials), handle, indent=2)
+            json.dump(data, handle, indent=2)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    return path
 
 
 def remove() -> None:

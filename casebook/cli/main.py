@@ -9,10 +9,14 @@ from casebook.cli.activities import activity
 from casebook.cli.audit import audit
 from casebook.cli.database import db
 from casebook.cli.demo import demo
+from casebook.cli.evidence import evidence
 from casebook.cli.incidents import incident
+from casebook.cli.keys import keys
+from casebook.cli.password import password, recover
 from casebook.cli.people import person
 from casebook.cli.serve import serve
 from casebook.cli.session import accept_invite, login, logout
+from casebook.cli.vault import vault
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,13 +28,15 @@ def cli() -> None:
     On the server (reads the CASEBOOK_* settings; see docs/configuration.md):
       serve, db, admin, user, demo, audit
     From your own computer, against a running server:
-      accept-invite, login, incident, person, activity, logout
+      accept-invite, login, incident, person, activity, vault, evidence, keys, password,
+      recover, logout
     """
 
 
 for command in (
     serve, db, admin, user, demo, audit,
-    accept_invite, login, logout, incident, person, activity,
+    accept_invite, login, logout, incident, person, activity, vault, evidence,
+    keys, password, recover,
 ):  # fmt: skip
     cli.add_command(command)
 

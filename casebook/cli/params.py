@@ -1,9 +1,9 @@
-"""Option types for incident fields: dates of varying exactness, and people with their role."""
+"""Option types: dates of varying exactness, moments, and people with their role."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import click
@@ -63,3 +63,21 @@ class Day(click.ParamType[date, Any]):
             return datetime.strptime(value, "%Y-%m-%d").date()
         except ValueError:
             self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+class Moment(click.ParamType[datetime, Any]):
+    """A date and time in ISO 8601, e.g. 2024-03-01T18:30 (your computer's time zone) or
+    2024-03-01T18:30:00-08:00; kept in UTC, to the second."""
+
+    name = "date-time"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date and time like 2024-03-01T18:30", param, ctx)
+        return moment.astimezone(UTC).replace(microsecond=0)

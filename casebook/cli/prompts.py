@@ -10,14 +10,24 @@ import sys
 import click
 
 
-def read_password(prompt: str = "Password", *, confirm: bool = False) -> str:
-    """Ask at the terminal (twice when `confirm`), or read the first line piped to stdin."""
+def read_password(
+    prompt: str = "Password", *, confirm: bool = False, optional: bool = False
+) -> str:
+    """Ask at the terminal (twice when `confirm`), or read the next line piped to stdin.
+    When `optional`, Enter (an empty or missing line) gives ""."""
     stdin = sys.stdin
     if stdin.isatty():
-        password: str = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+        password: str = click.prompt(
+            prompt,
+            hide_input=True,
+            confirmation_prompt=confirm,
+            err=True,
+            default="" if optional else None,
+            show_default=False,
+        )
         return password
     line = stdin.readline().removesuffix("\n").removesuffix("\r")
-    if not line:
+    if not line and not optional:
         raise click.ClickException(
             "No password on standard input: pipe it in as one line, or run the command at a "
             "terminal to be asked for it."

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import click
 
-from casebook.cli import credentials
+from casebook.cli import credentials, keyring
 from casebook.cli.api_client import Api, ApiError
 from casebook.cli.connection import reporting, server_url
 from casebook.cli.credentials import Credentials
+from casebook.cli.enrolment import enrol
 from casebook.cli.prompts import read_password
 
 
@@ -32,18 +35,62 @@ from casebook.cli.prompts import read_password
 def login(server: str, email: str, label: str) -> None:
     """Log in and keep an API token for the other client commands.
 
-    Asks for your password at a hidden prompt (or reads one line piped to standard input),
-    and stores the token, never the password, in ~/.config/casebook/credentials.json
-    ($XDG_CONFIG_HOME/casebook/ when set), readable by you only. The token lasts 30 days
-    unless the server's policy says otherwise; `casebook logout` ends it sooner. Logging in
-    again replaces, and revokes, the stored token.
+    Asks for your password at a hidden prompt, then, if this device does not know your Secret
+    Key yet, for the Secret Key from your emergency kit (press Enter at your very first
+    login: Casebook then makes your keys and shows your emergency kit once). Piped to standard
+    input instead: the password on the first line, the Secret Key (or an empty line) on the
+    second. The password never reaches the server once your keys exist: what is sent is
+    derived from it and the Secret Key, which stays on this device.
+
+    The token, never the password, is stored in ~/.config/casebook/credentials.json
+    ($XDG_CONFIG_HOME/casebook/ when set) and the Secret Key in device.json next to it, both
+    readable by you only. The token lasts 30 days unless the server's policy says otherwise;
+    `casebook logout` ends it sooner. Logging in again replaces, and revokes, the stored
+    token.
     """
-    server = server_url(server)
+    server, email = server_url(server), email.strip().lower()
     password = read_password(f"Password for {email}")
+    known_key = keyring.load_secret_key(server, email)
+    secret_key = known_key or keyring.ask_secret_key("if this is your first login")
     with reporting(), Api(server) as api:
-        issued = api.post(
-            "/api/v1/auth/tokens", {"email": email, "password": password, "label": label}
-        )
+        if secret_key is None:
+            issued = _first_login(api, email, password, label)
+        else:
+            params = api.post("/api/v1/auth/kdf-params", {"email": email})
+            keys = keyring.derive(password, secret_key, params)
+            issued = _issue(api, email, keys.login_credential, label)
+    path = store_login(server, email, issued)
+    if secret_key is None:
+        with Api(server, str(issued["token"])) as api:
+            enrol(api, server, email, password)
+    elif known_key is None:
+        keyring.save_secret_key(server, email, secret_key)
+    click.echo(f"Logged in to {server} as {email}.")
+    click.echo(f"Your token is stored in {path} and expires {_when(str(issued['expires_at']))}.")
+
+
+def _issue(api: Api, email: str, secret: str, label: str) -> dict[str, Any]:
+    issued: dict[str, Any] = api.post(
+        "/api/v1/auth/tokens", {"email": email, "password": secret, "label": label}
+    )
+    return issued
+
+
+def _first_login(api: Api, email: str, password: str, label: str) -> dict[str, Any]:
+    try:
+        return _issue(api, email, password, label)
+    except ApiError as error:
+        if error.status != 401:
+            raise
+        raise click.ClickException(
+            f"{error.detail} If you have logged in to Casebook before (on any device), "
+            "your password alone no longer logs in: run `casebook login` again and give the "
+            "Secret Key from your emergency kit."
+        ) from error
+
+
+def store_login(server: str, email: str, issued: dict[str, Any]) -> Path:
+    """Keep the new API token, and revoke the one it replaces."""
     try:
         previous: Credentials | None = credentials.load()
     except credentials.NotLoggedIn:
@@ -51,16 +98,15 @@ def login(server: str, email: str, label: str) -> None:
     path = credentials.save(
         Credentials(
             server=server,
-            email=email.strip().lower(),
+            email=email,
             token_id=str(issued["id"]),
             expires_at=str(issued["expires_at"]),
             token=str(issued["token"]),
         )
     )
-    if previous is not None:
+    if previous is not None and previous.token_id != str(issued["id"]):
         _revoke_quietly(previous)
-    click.echo(f"Logged in to {server} as {email.strip().lower()}.")
-    click.echo(f"Your token is stored in {path} and expires {_when(str(issued['expires_at']))}.")
+    return path
 
 
 @click.command("accept-invite")
