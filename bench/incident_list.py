@@ -21,9 +21,7 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import server_process
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, select
@@ -157,86 +156,18 @@ async def _organizer_token(settings: Settings, group_ids: list[uuid.UUID]) -> st
         await runtime.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _server_environment(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEBOOK_")}
-    env.update(
-        CASEBOOK_DATABASE_URL=settings.database_url,
-        CASEBOOK_DATA_DIR=str(settings.data_dir),
-        CASEBOOK_SECRET_KEY=settings.secret_key_hex or "",
-        CASEBOOK_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def _measure(
     settings: Settings, token: str, group_ids: list[uuid.UUID], requests: int, seed: int
 ) -> list[Sample]:
-    port = _free_port()
-    log_path = settings.data_dir / "server.log"
-    log = log_path.open("ab")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "casebook.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO_ROOT,
-        env=_server_environment(settings),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, server)
-        except SystemExit:
-            print(log_path.read_text(errors="replace")[-3000:], file=sys.stderr)
-            raise
+    with server_process.running(settings, settings.data_dir / "server.log") as server:
         headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+        with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
             queries = _Queries(random.Random(seed), group_ids)
             print(f"warming up with {WARM_UP_REQUESTS} requests ...")
             for _ in range(WARM_UP_REQUESTS):
                 _request(client, queries)
             print(f"measuring {requests} sequential requests ...")
             return [_request(client, queries) for _ in range(requests)]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with code {server.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the server did not come up within 60 s")
 
 
 class _Queries:
