@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from casebook.config import REPO_ROOT
+from tests.server_process import free_port, start, stop, wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
-STARTUP_SECONDS = 60
 MODULES = [
     "encoding",
     "errors",
@@ -46,13 +41,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`casebook serve` in a child process, on a fresh SQLite database, on a free port."""
@@ -63,39 +51,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         CASEBOOK_SECRET_KEY="44" * 32,
         CASEBOOK_LOG_LEVEL="WARNING",
     )
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-c", "from casebook.cli.main import cli; cli()"]
     command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
     log = workdir / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, env=env, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT
-        )
+    process = start(command, env, log)
     try:
-        _wait_until_healthy(url, process, log)
+        wait_until_healthy(url, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"the server did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+        stop(process)
 
 
 @pytest.fixture(scope="session")

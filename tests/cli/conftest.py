@@ -6,10 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +21,13 @@ from casebook.config import REPO_ROOT, Settings
 from casebook.runtime import Runtime
 from tests.conftest import PASSWORD, Account, World
 from tests.databases import DatabaseFactory
+from tests.server_process import free_port, start, stop, wait_until_healthy
 
 T = TypeVar("T")
 
 SECRET_KEY = "22" * 32
 EMAIL = "rosa@example.org"
 OTHER_EMAIL = "mateo@example.org"
-STARTUP_SECONDS = 60
 
 
 class LiveServer(NamedTuple):
@@ -59,13 +56,6 @@ def call(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def server_environment(settings: Settings) -> dict[str, str]:
     """This process's environment without CASEBOOK_ settings, plus those of `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEBOOK_")}
@@ -77,38 +67,6 @@ def server_environment(settings: Settings) -> dict[str, str]:
     if settings.secret_key_hex:
         env["CASEBOOK_SECRET_KEY"] = settings.secret_key_hex
     return env
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(
-        f"the server did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text()}"
-    )
-
-
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            command, env=env, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT
-        )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture

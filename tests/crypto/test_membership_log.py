@@ -18,27 +18,18 @@ from casebook.crypto import fingerprints, keys
 from casebook.crypto import membership_log as ml
 from casebook.crypto.errors import CryptoFormatError, SignatureError
 from casebook.encoding import b64decode, b64encode, canonical_json
-
-GROUP = "group-riverside"
-
-
-def person(user_id: str) -> keys.PublicIdentity:
-    _, wrapped = keys.create_bundle(user_id, os.urandom(32), os.urandom(32))
-    return wrapped.identity
-
-
-ANA, BEA, CARLOS, DIEGO = (person(u) for u in ("ana", "bea", "carlos", "diego"))
-ADMIN = nacl.signing.SigningKey.generate()
-ESCROW_PK = os.urandom(32)
-GEN_PKS = {n: os.urandom(32) for n in range(1, 5)}
-
-
-def genesis(signing_key: nacl.signing.SigningKey = ADMIN) -> ml.LogWriter:
-    writer = ml.LogWriter(GROUP, signing_key)
-    writer.genesis(
-        escrow_pk=ESCROW_PK, generation_pk=GEN_PKS[1], readers=[ANA, BEA, CARLOS], writers=[DIEGO]
-    )
-    return writer
+from tests.crypto.log_cast import (
+    ADMIN,
+    ANA,
+    BEA,
+    CARLOS,
+    DIEGO,
+    ESCROW_PK,
+    GEN_PKS,
+    GROUP,
+    genesis,
+    person,
+)
 
 
 def full_log() -> ml.LogWriter:
