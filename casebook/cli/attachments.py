@@ -4,6 +4,7 @@ downloaded, decrypted and checked against that signed manifest before a file app
 
 from __future__ import annotations
 
+import glob
 import mimetypes
 import tempfile
 from dataclasses import dataclass
@@ -202,6 +203,7 @@ def download(api: Api, opened: Opened, directory: Path) -> Path:
     target = directory / safe_name(manifest.filename, str(ids.attachment_id))
     if target.exists():
         raise click.ClickException(f"{target} already exists: choose another directory with -o.")
+    _remove_leftovers(target)
     with tempfile.TemporaryFile(dir=directory) as blob:
         digest = transfer.download(
             api,
@@ -222,6 +224,13 @@ def download(api: Api, opened: Opened, directory: Path) -> Path:
                 f"Could not write {target}: {error.strerror or error}. No file was written."
             ) from error
     return target
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete what an interrupted decryption into `target` left: verified chunks of a file
+    whose end was never checked (`.NAME.RANDOM.part`, see decrypt_to_file)."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        leftover.unlink(missing_ok=True)
 
 
 def _verify(result: DecryptResult, manifest: Manifest) -> None:

@@ -99,6 +99,18 @@ def test_a_reader_lists_and_gets_a_file_byte_for_byte_with_its_signed_manifest(
     assert "march.mp4 already exists: choose another directory with -o." in again.stderr
 
 
+def test_getting_a_file_again_clears_what_an_interrupted_decryption_left(
+    scenario: Scenario, uploaded: tuple[Result, bytes], tmp_path: Path
+) -> None:
+    note_id = added_ids(uploaded[0])[1]
+    leftover = tmp_path / ".note.txt.k2x9q1.part"  # a crash in the middle of decrypting
+    leftover.write_bytes(b"Plates: AB")
+    unrelated = tmp_path / ".notes.txt.k2x9q1.part"
+    unrelated.write_bytes(b"someone else's")
+    scenario.lupe.unlocked(["evidence", "get", note_id, "-o", str(tmp_path)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [unrelated.name, "note.txt"]
+
+
 def test_a_writer_who_is_not_a_reader_cannot_get_evidence(
     scenario: Scenario, uploaded: tuple[Result, bytes], tmp_path: Path
 ) -> None:
