@@ -17,13 +17,12 @@ import pytest
 from casebook.cli import transfer
 from casebook.cli.api_client import Api, ApiError
 from casebook.crypto.attachment import (
-    CHUNK_SIZE,
     EncryptResult,
     ciphertext_size,
     encrypt_stream,
 )
 
-PLAINTEXT = bytes(range(256)) * (5 * CHUNK_SIZE // 256)  # several pipe buffers' worth
+PLAINTEXT = bytes(range(256)) * (5 * transfer.BLOCK_BYTES // 256)  # several pipe buffers
 SIZE = ciphertext_size(len(PLAINTEXT))
 
 
