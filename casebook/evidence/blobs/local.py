@@ -31,6 +31,10 @@ from casebook.evidence.blobs import (
 TEMP_PREFIX = ".tmp-"
 #: Bytes gathered from the incoming stream before they are written in one worker-thread call.
 WRITE_BATCH = 256 * 1024
+#: After this many bytes, the kernel is asked to start writing them to disk (without waiting),
+#: so that the fsync at the end has little left to do: on a machine with plenty of memory,
+#: nothing of a large upload would otherwise reach the disk before that fsync.
+WRITEBACK_BYTES = 8 * 1024 * 1024
 #: Size of the chunks `open` yields: large enough that the hop to a worker thread per chunk
 #: costs little, small enough to keep a download's memory flat.
 READ_CHUNK = 1024 * 1024
@@ -56,6 +60,7 @@ class LocalBlobStore:
         # when a cancellation arrives just as the thread returns.
         opened: list[int] = []
         size = 0
+        written_back = 0
         batch = bytearray()
         try:
             await anyio.to_thread.run_sync(self._create_temp, temp, opened)
@@ -70,6 +75,11 @@ class LocalBlobStore:
                     # under a write still in progress.
                     await anyio.to_thread.run_sync(_write_all, fd, batch)
                     batch.clear()
+                    if size - written_back >= WRITEBACK_BYTES:
+                        await anyio.to_thread.run_sync(
+                            _start_writeback, fd, written_back, size - written_back
+                        )
+                        written_back = size
             if batch:
                 await anyio.to_thread.run_sync(_write_all, fd, batch)
                 batch.clear()
@@ -194,6 +204,13 @@ def _write_all(fd: int, data: bytearray) -> None:
         written = os.write(fd, view)
         view = view[written:]
     view.release()
+
+
+def _start_writeback(fd: int, offset: int, length: int) -> None:
+    """Start writing a range of the file to disk without waiting for it (on Linux,
+    POSIX_FADV_DONTNEED on dirty pages queues their writeback; elsewhere it may do nothing)."""
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
 
 
 def _commit(fd: int, temp: Path, final: Path) -> None:
