@@ -4,6 +4,7 @@ reads from), and a download is written to a file block by block as it arrives.""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -18,9 +19,11 @@ import click
 from casebook.cli.api_client import Api
 from casebook.crypto.attachment import EncryptResult
 
-# Blocks of half a MiB through a pipe of the same size: few system calls and HTTP body events
-# per gigabyte, and still a flat memory profile.
-BLOCK_BYTES = 512 * 1024
+# The upload reads blocks of 256 KiB from a pipe that holds four of them: few system calls and
+# HTTP body events per gigabyte, room for the encryption to run ahead while a block is sent,
+# and still a flat memory profile. (1 MiB is Linux's largest pipe for unprivileged processes.)
+BLOCK_BYTES = 256 * 1024
+PIPE_BYTES = 1024 * 1024
 
 Encrypt = Callable[[BinaryIO], EncryptResult]
 Advance = Callable[[int], None]
@@ -52,7 +55,8 @@ def upload_encrypted(api: Api, path: str, size: int, encrypt: Encrypt, label: st
     """PUT the `size` bytes `encrypt` writes, as it writes them, to `path`."""
     read_fd, write_fd = os.pipe()
     if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
-        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, BLOCK_BYTES)
+        with contextlib.suppress(OSError):  # a lower system limit keeps the default size
+            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     encryption = _Encryption(encrypt, write_fd)
     encryption.start()
     try:
