@@ -10,6 +10,7 @@ from casebook.cli.audit import audit
 from casebook.cli.database import db
 from casebook.cli.demo import demo
 from casebook.cli.evidence import evidence
+from casebook.cli.groups import group
 from casebook.cli.incidents import incident
 from casebook.cli.keys import keys
 from casebook.cli.password import password, recover
@@ -28,14 +29,14 @@ def cli() -> None:
     On the server (reads the CASEBOOK_* settings; see docs/configuration.md):
       serve, db, admin, user, demo, audit
     From your own computer, against a running server:
-      accept-invite, login, incident, person, activity, vault, evidence, keys, password,
-      recover, logout
+      accept-invite, login, group, incident, person, activity, vault, evidence, keys,
+      password, recover, logout
     """
 
 
 for command in (
     serve, db, admin, user, demo, audit,
-    accept_invite, login, logout, incident, person, activity, vault, evidence,
+    accept_invite, login, logout, group, incident, person, activity, vault, evidence,
     keys, password, recover,
 ):  # fmt: skip
     cli.add_command(command)

@@ -75,6 +75,17 @@ def test_vault_members_lists_the_user_ids_to_name_people_by(scenario: Scenario) 
     assert rows[-1].split() == [scenario.attorney_id, "-", "granted", "attorney"]
 
 
+def test_group_list_shows_the_group_ids_vault_commands_take(scenario: Scenario) -> None:
+    header, *rows = scenario.rosa.ok(["group", "list"]).stdout.splitlines()
+    assert header.split() == ["ID", "NAME", "PLACE"]
+    assert [row.split()[:3] for row in rows] == [
+        [scenario.group_id, "Colectiva", "Sur"],
+        [scenario.other_group_id, "Otra", "Seattle,"],
+    ]
+    lupe = scenario.lupe.ok(["group", "list"]).stdout.splitlines()[1:]
+    assert [row.split()[0] for row in lupe] == [scenario.group_id]
+
+
 def test_fewer_than_two_readers_needs_single_reader(scenario: Scenario) -> None:
     alone = scenario.rosa.run(["vault", "create", scenario.other_group_id])
     assert alone.exit_code == 2
