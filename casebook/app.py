@@ -37,7 +37,7 @@ from casebook.vocabulary import routes as vocabulary
 from casebook.vocabulary import vocabularies
 from casebook.web import assets as web_assets
 from casebook.web import routes as web
-from casebook.web.csp import CSP_HEADER
+from casebook.web.security_headers import add_security_headers
 
 REQUEST_MAX_BODY_BYTES = 1024 * 1024
 
@@ -120,7 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=REQUEST_MAX_BODY_BYTES,
-        response_headers=[CSP_HEADER],
+        before_send=[add_security_headers],
         logging_config=_logging_config(settings.log_level),
         middleware=[REQUEST_LOG.middleware, kdf_params_limit(runtime.policies.sessions)],
         template_config=TemplateConfig(

@@ -7,7 +7,7 @@ import httpx
 from playwright.sync_api import Browser, Page, Route
 
 from casebook.web.assets import LIBSODIUM, LIBSODIUM_WRAPPERS
-from casebook.web.csp import CONTENT_SECURITY_POLICY
+from casebook.web.security_headers import CONTENT_SECURITY_POLICY
 from tests.browser.conftest import open_crypto_page
 
 
