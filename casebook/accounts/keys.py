@@ -140,7 +140,8 @@ def material_problems(material: KeyMaterial, actor: Actor) -> list[FieldError]:
     _sized(problems, "bundle.identity.box_pk", identity.box_pk, KEY_BYTES)
     _sized(problems, "bundle.identity.sign_pk", identity.sign_pk, KEY_BYTES)
     _sized(problems, "bundle.identity.signature", identity.signature, SIGNATURE_BYTES)
-    if not any(p.field.startswith("bundle.identity.") for p in problems) and not _signed(identity):
+    shaped = not any(p.field.startswith("bundle.identity.") for p in problems)
+    if shaped and not identity_signed(identity):
         problems.append(
             FieldError(
                 "bundle.identity.signature",
@@ -156,8 +157,10 @@ def material_problems(material: KeyMaterial, actor: Actor) -> list[FieldError]:
     return problems
 
 
-def _signed(identity: Identity) -> bool:
-    """Ed25519 over "casebook.identity.v1" 0x00 canonical({box_pk, sign_pk, user_id})."""
+def identity_signed(identity: Identity) -> bool:
+    """The identity's own signature verifies: Ed25519 by sign_pk over "casebook.identity.v1"
+    0x00 canonical({box_pk, sign_pk, user_id}). A public-key check, also made on the members
+    a vault's membership log names."""
     message = identity_message(identity.user_id, identity.box_pk, identity.sign_pk)
     sign_pk, signature = b64_decode(identity.sign_pk), b64_decode(identity.signature)
     if sign_pk is None or signature is None:

@@ -19,7 +19,8 @@ from typing import Any
 import nacl.exceptions
 import nacl.signing
 
-from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json, identity_message
+from casebook.accounts import keys as account_keys
+from casebook.encoding import EncodingError, b64decode, b64encode, canonical_json
 
 LOG_FORMAT = "casebook.membership-log"
 LOG_DOMAIN = b"casebook.membership-log.v1\x00"
@@ -235,10 +236,11 @@ def _identity(value: Any, seq: int) -> Identity:
     if not isinstance(user_id, str) or not _is_account_id(user_id):
         raise LogRefused(seq, "user_id must be the id of a Casebook account")
     _key(value["box_pk"], "box_pk", seq)
-    sign_pk = _key(value["sign_pk"], "sign_pk", seq)
-    signature = _decoded(value["signature"], SIGNATURE_BYTES)
-    message = identity_message(user_id, value["box_pk"], value["sign_pk"])
-    if signature is None or not _signed(nacl.signing.VerifyKey(sign_pk), message, signature):
+    _key(value["sign_pk"], "sign_pk", seq)
+    signature = value["signature"]
+    if not isinstance(signature, str) or not account_keys.identity_signed(
+        account_keys.Identity(user_id, value["box_pk"], value["sign_pk"], signature)
+    ):
         raise LogRefused(seq, f"the identity of {user_id} is not signed by its signing key")
     return value
 
