@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, exp
 
 from casebook.cli.attachments import safe_name
 from casebook.crypto.fingerprints import identity_safety_number, key_safety_number
+from casebook.crypto.kdf import format_secret_key
 from casebook.crypto.keys import PublicIdentity
 from casebook.encoding import b64decode
 from tests.browser.conftest import b64
@@ -52,15 +53,9 @@ def evidence(request: pytest.FixtureRequest) -> Scenario:
     return built
 
 
-def secret_key(person: Person) -> str:
-    """The Secret Key the person's CLI device enrolled with (their emergency kit's)."""
-    device = json.loads((person.home / "casebook" / "device.json").read_text())
-    (account,) = [
-        server["accounts"][person.email]
-        for server in device["servers"].values()
-        if person.email in server["accounts"]
-    ]
-    return str(account["secret_key"])
+def secret_key(scenario: Scenario, person: Person) -> str:
+    """The Secret Key the person's CLI device enrolled with, as their emergency kit shows it."""
+    return format_secret_key(person.secret_key(scenario.server.url))
 
 
 def identity(scenario: Scenario, person: Person) -> PublicIdentity:
@@ -71,19 +66,25 @@ def identity(scenario: Scenario, person: Person) -> PublicIdentity:
 @dataclass(frozen=True)
 class EvidencePage:
     page: Page
+    scenario: Scenario
 
     @property
     def status(self) -> Locator:
         return self.page.locator("#status")
 
-    def unlock(self, person: Person, *, remember: bool = False) -> None:
+    def submit_unlock(self, person: Person, *, remember: bool = False) -> None:
+        """Fill in the person's email, password and Secret Key and press Unlock."""
         page = self.page
         page.get_by_label("Email").fill(person.email)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_label("Secret Key (from your emergency kit").fill(secret_key(person))
+        kit_key = secret_key(self.scenario, person)
+        page.get_by_label("Secret Key (from your emergency kit").fill(kit_key)
         if remember:
             page.get_by_label("Remember my Secret Key in this browser").check()
         page.get_by_role("button", name="Unlock").click()
+
+    def unlock(self, person: Person, *, remember: bool = False) -> None:
+        self.submit_unlock(person, remember=remember)
         expect(self.status).to_contain_text(
             f"Unlocked as {person.email}", timeout=UNLOCK_SECONDS * 1000
         )
@@ -106,7 +107,7 @@ def open_page(browser: Browser, scenario: Scenario, pages: list[EvidencePage]) -
     context.add_init_script(COLLECT_VIOLATIONS)
     page = context.new_page()
     page.goto(f"{scenario.server.url}/incidents/{scenario.incident_id}/evidence")
-    opened = EvidencePage(page)
+    opened = EvidencePage(page, scenario)
     expect(opened.status).to_contain_text("Ready:")
     pages.append(opened)
     return opened
@@ -244,7 +245,7 @@ def test_the_secret_key_is_remembered_only_when_asked(
     evidence: Scenario, reader: EvidencePage, pages: list[EvidencePage]
 ) -> None:
     remembered = reader.page.evaluate("localStorage.getItem('casebook.secret-keys')")
-    assert json.loads(remembered) == {evidence.lupe.email: secret_key(evidence.lupe)}
+    assert json.loads(remembered) == {evidence.lupe.email: secret_key(evidence, evidence.lupe)}
     heads = json.loads(reader.page.evaluate("localStorage.getItem('casebook.log-heads')"))
     assert list(heads) == [evidence.group_id]
     writer = pages[0]
@@ -287,10 +288,7 @@ def test_weak_key_derivation_parameters_are_refused_before_deriving(
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
     page.page.route("**/api/v1/auth/kdf-params", weak)
-    page.page.get_by_label("Email").fill(evidence.beto.email)
-    page.page.get_by_label("Password").fill(PASSWORD)
-    page.page.get_by_label("Secret Key (from your emergency kit").fill(secret_key(evidence.beto))
-    page.page.get_by_role("button", name="Unlock").click()
+    page.submit_unlock(evidence.beto)
     expect(page.status).to_contain_text(
         "refusing Argon2id parameters opslimit=2, memlimit=67108864: they are weaker than the "
         "minimum this client accepts"
@@ -311,12 +309,9 @@ def test_a_membership_log_rolled_back_is_refused_with_the_verifiers_message(
 
     page.route(f"**/api/v1/groups/{evidence.group_id}/vault", rolled_back)
     page.goto(reader.page.url)
-    again = EvidencePage(page)
+    again = EvidencePage(page, evidence)
     expect(again.status).to_contain_text("Ready:")
-    page.get_by_label("Email").fill(evidence.lupe.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Secret Key (from your emergency kit").fill(secret_key(evidence.lupe))
-    page.get_by_role("button", name="Unlock").click()
+    again.submit_unlock(evidence.lupe)
     expect(again.status).to_have_text(
         f"Refusing the vault of group {evidence.group_id}: the membership log of "
         f"'{evidence.group_id}' has 0 entries, but this device already verified entry 0: the "

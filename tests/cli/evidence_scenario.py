@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ import pytest
 from click.testing import Result
 from sqlalchemy import text
 
+from casebook.cli import keyring
+from casebook.crypto.kdf import format_secret_key
 from casebook.db import transaction
 from casebook.runtime import Runtime
 from tests.cli.conftest import LiveServer, call, invoke, running_server
@@ -53,6 +55,23 @@ class Person:
     def unlocked(self, args: list[str]) -> Result:
         """A command that asks for the password to unlock the keys."""
         return self.ok(args, PASSWORD)
+
+    def secret_key(self, server_url: str) -> bytes:
+        """The Secret Key this person's device enrolled with: the one in their emergency kit."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("XDG_CONFIG_HOME", str(self.home))
+            secret_key = keyring.load_secret_key(server_url, self.email)
+        assert secret_key is not None
+        return secret_key
+
+    def on_new_device(self, home: Path, server_url: str, *, login_url: str = "") -> Person:
+        """This person on another device (`home`), logged in to `login_url` (by default the
+        server itself) with their password and the Secret Key from their emergency kit."""
+        device = replace(self, home=home)
+        kit_key = format_secret_key(self.secret_key(server_url))
+        args = ["login", "--server", login_url or server_url, "--email", self.email]
+        device.ok(args, PASSWORD, kit_key)
+        return device
 
     def api(self, server: LiveServer, method: str, path: str, **options: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"}

@@ -11,7 +11,6 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,6 @@ import nacl.public
 import nacl.signing
 import pytest
 
-from casebook.cli import keyring
-from casebook.crypto.kdf import format_secret_key
 from casebook.crypto.keys import PublicIdentity, create_bundle
 from casebook.crypto.membership_log import LogWriter, entry_hash
 from casebook.encoding import b64decode, b64encode
@@ -84,13 +81,7 @@ def remembered_head(person: Person, scenario: Scenario) -> dict[str, Any] | None
 def new_device(scenario: Scenario, person: Person, home: Path) -> Person:
     """`person` on a device of their own that never saw the vault: logged in with the Secret
     Key their first device keeps (as they would type it from their emergency kit)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CONFIG_HOME", str(person.home))
-        secret_key = keyring.load_secret_key(scenario.server.url, person.email)
-    assert secret_key is not None
-    device = replace(person, home=home)
-    args = ["login", "--server", scenario.server.url, "--email", person.email]
-    device.ok(args, PASSWORD, format_secret_key(secret_key))
+    device = person.on_new_device(home, scenario.server.url)
     assert remembered_head(device, scenario) is None
     return device
 

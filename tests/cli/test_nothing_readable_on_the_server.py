@@ -62,31 +62,15 @@ class Journey:
     proxy: CaptureProxy
 
 
-def secret_key_of(person: Person, server: LiveServer) -> bytes:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CONFIG_HOME", str(person.home))
-        secret_key = keyring.load_secret_key(server.url, person.email)
-    assert secret_key is not None
-    return secret_key
-
-
-def through(proxy: CaptureProxy, person: Person, server: LiveServer, home: Path) -> Person:
-    """`person` on a new device that reaches the server through the proxy, logged in with
-    their password and the Secret Key from their emergency kit."""
-    device = Person(person.name, person.email, person.user_id, home)
-    kit_key = format_secret_key(secret_key_of(person, server))
-    device.ok(["login", "--server", proxy.url, "--email", person.email], PASSWORD, kit_key)
-    return device
-
-
 @pytest.fixture(scope="module")
 def journey(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     server = scenario.server
     host, port = server.url.removeprefix("http://").split(":")
     with CaptureProxy(host, int(port)) as proxy:
         homes = tmp_path_factory.mktemp("proxied-devices")
-        beto = through(proxy, scenario.beto, server, homes / "beto")
-        lupe = through(proxy, scenario.lupe, server, homes / "lupe")
+        # New devices, reaching the server only through the proxy.
+        beto = scenario.beto.on_new_device(homes / "beto", server.url, login_url=proxy.url)
+        lupe = scenario.lupe.on_new_device(homes / "lupe", server.url, login_url=proxy.url)
         photo = marker_photo(tmp_path_factory.mktemp("camera"))
         added = beto.unlocked(["evidence", "add", scenario.incident_id, str(photo)])
         (attachment_id,) = added_ids(added)
@@ -98,7 +82,7 @@ def journey(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def opened_keys(person: Person, server: LiveServer) -> KeyBundle:
     stored = person.api(server, "GET", "/api/v1/me/keys").json()
     params = KdfParams.from_server(stored["kdf"])
-    derived = derive_account_keys(PASSWORD, secret_key_of(person, server), params)
+    derived = derive_account_keys(PASSWORD, person.secret_key(server.url), params)
     return open_bundle(parse_wrapped_bundle(stored["bundle"]), derived.unwrap_key)
 
 
@@ -115,7 +99,7 @@ def client_secrets(scenario: Scenario, journey: Journey) -> Secrets:
     secrets.add("BLAKE2b", hashlib.blake2b(content, digest_size=32).digest())
     secrets.add("password", PASSWORD)
     for person in (scenario.beto, lupe, scenario.rosa):
-        secret_key = secret_key_of(person, server)
+        secret_key = person.secret_key(server.url)
         secrets.add(f"{person.name}'s Secret Key", secret_key)
         secrets.add(f"{person.name}'s Secret Key (text)", format_secret_key(secret_key))
     lupe_keys = opened_keys(lupe, server)
