@@ -281,6 +281,18 @@ async def test_a_removal_without_a_rotation_is_refused(client: Client, cast: Cas
     assert "rotate" in errors(response)["entries[0]"]
 
 
+async def test_only_removals_may_come_between_a_removal_and_its_rotation(
+    client: Client, cast: Cast
+) -> None:
+    maker = await create(client, cast)
+    writer = maker.fork()
+    removal = writer.remove_reader(cast.attorney.user_id)
+    addition = writer.add_writer(cast.organizer.identity)
+    response = await append(client, cast, {"entries": [removal.to_json(), addition.to_json()]})
+    assert response.status_code == 422, response.text
+    assert "only removals or a rotate may follow" in errors(response)["entries[1]"]
+
+
 async def test_a_rotation_without_its_generation_is_refused(client: Client, cast: Cast) -> None:
     maker = await create(client, cast)
     body = maker.remove_reader(cast.attorney.user_id)
