@@ -6,7 +6,7 @@
 FROM node:20-slim AS browser-libraries
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts
+RUN npm ci --ignore-scripts --omit=dev
 
 FROM python:3.12-slim
 

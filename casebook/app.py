@@ -16,6 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
+from litestar.types import ControllerRouterHandler
 
 from casebook.accounts import key_routes
 from casebook.accounts import routes as accounts
@@ -36,8 +37,9 @@ from casebook.runtime import Runtime
 from casebook.vocabulary import routes as vocabulary
 from casebook.vocabulary import vocabularies
 from casebook.web import assets as web_assets
-from casebook.web import routes as web
+from casebook.web.pages import PAGES
 from casebook.web.security_headers import add_security_headers
+from casebook.web.templating import configure as configure_templates
 
 REQUEST_MAX_BODY_BYTES = 1024 * 1024
 
@@ -47,7 +49,7 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-ROUTE_HANDLERS = [
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,
     *accounts.ROUTES,
     *key_routes.ROUTES,
@@ -58,7 +60,7 @@ ROUTE_HANDLERS = [
     *vocabulary.ROUTES,
     *audit.ROUTES,
     *evidence.ROUTES,
-    *web.ROUTES,
+    PAGES,
     *web_assets.ROUTES,
 ]
 
@@ -124,6 +126,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=_logging_config(settings.log_level),
         middleware=[REQUEST_LOG.middleware, kdf_params_limit(runtime.policies.sessions)],
         template_config=TemplateConfig(
-            directory=REPO_ROOT / "templates", engine=JinjaTemplateEngine
+            directory=REPO_ROOT / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_templates,
         ),
     )

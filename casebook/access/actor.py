@@ -22,6 +22,7 @@ class Actor:
     permissions: frozenset[str]
     memberships: Mapping[uuid.UUID, str]
     granted_groups: frozenset[uuid.UUID]
+    locale: str = "en"
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
@@ -61,4 +62,5 @@ async def load_actor(session: AsyncSession, user: User, policies: Policies) -> A
         permissions=policies.permissions_of(user.role),
         memberships=dict(memberships),
         granted_groups=granted,
+        locale=user.locale,
     )

@@ -8,14 +8,19 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, Response, delete, get, post
-from litestar.datastructures import Cookie
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.accounts import api_tokens, service
 from casebook.accounts.credentials import RECOVERY, check_credentials
 from casebook.accounts.models import Invitation, User
-from casebook.accounts.sessions import SESSION_COOKIE, close_session, csrf_token, open_session
+from casebook.accounts.sessions import (
+    SESSION_COOKIE,
+    close_session,
+    csrf_token,
+    open_session,
+    session_cookie,
+)
 from casebook.audit.log import record
 from casebook.http.authentication import client_address
 from casebook.http.dependencies import CurrentActor, CurrentRuntime, Db
@@ -118,20 +123,6 @@ class AcceptInput(Input, kw_only=True):
     token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     display_name: ShortText
     password: Password
-
-
-def session_cookie(value: str, *, max_age: int) -> Cookie:
-    """`__Host-` cookie: HTTPS only, whole site, no Domain; invisible to scripts and to
-    requests from other sites."""
-    return Cookie(
-        key=SESSION_COOKIE,
-        value=value,
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="strict",
-        max_age=max_age,
-    )
 
 
 @post("/api/v1/auth/session", tags=["auth"], summary="Log in with a browser session cookie")

@@ -17,6 +17,7 @@ from casebook.db import utcnow
 from casebook.errors import FieldError, NotFound, ValidationFailed
 from casebook.groups.models import Group, Membership
 from casebook.runtime import Runtime
+from casebook.vocabulary import LOCALES
 
 
 async def create_user(
@@ -164,3 +165,15 @@ async def disable_user(session: AsyncSession, actor: Actor, user_id: uuid.UUID) 
             target_id=user.id,
         )
     return user
+
+
+async def set_locale(session: AsyncSession, actor: Actor, locale: str) -> None:
+    """The language one's pages are shown in."""
+    if locale not in LOCALES:
+        raise ValidationFailed.single("locale", "choose one of the languages offered")
+    user = await session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("user", actor.user_id)
+    if user.locale != locale:
+        user.locale = locale
+        await record(session, actor_id=actor.user_id, action="account.locale")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.datastructures import Cookie
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,3 +66,17 @@ async def close_session(session: AsyncSession, token: str) -> None:
 def csrf_token(secret: bytes, session_token: str) -> str:
     """Bound to one session: useless to anyone who cannot read that session's cookie."""
     return keyed_digest(secret, "csrf", session_token)
+
+
+def session_cookie(value: str, *, max_age: int) -> Cookie:
+    """`__Host-` cookie: HTTPS only, whole site, no Domain; invisible to scripts and to
+    requests from other sites."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="strict",
+        max_age=max_age,
+    )

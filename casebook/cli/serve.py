@@ -66,7 +66,7 @@ def serve(host: str | None, port: int | None, demo: bool, seed: int | None) -> N
     if demo:
         _seed_demo(settings, seed)
     url = f"http://{_url_host(host)}:{port}/"
-    click.echo(f"Casebook is serving at {url} (stop it with Ctrl+C).")
+    click.echo(f"Casebook is serving at {url}: open it in a browser to log in (Ctrl+C stops it).")
     if not _is_loopback(host):
         click.echo(
             "Reachable from other machines: browsers send Casebook's login cookie only over "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -184,3 +185,11 @@ async def revoke_grant(session: AsyncSession, actor: Actor, grant_id: uuid.UUID)
             target_id=grant.id,
         )
     return grant
+
+
+async def attorneys_of(session: AsyncSession, grants: Sequence[Grant]) -> dict[uuid.UUID, User]:
+    """The attorney accounts named by grants the actor was already allowed to list."""
+    ids = {grant.attorney_id for grant in grants}
+    if not ids:
+        return {}
+    return {user.id: user for user in await session.scalars(select(User).where(User.id.in_(ids)))}

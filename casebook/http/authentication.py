@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,8 @@ from casebook.errors import CsrfRejected, NotAuthenticated
 from casebook.runtime import Runtime
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+CSRF_FIELD = "csrf_token"
 
 
 async def authenticate(
@@ -34,10 +37,21 @@ async def authenticate(
     if user is None:
         raise NotAuthenticated()
     if connection.scope.get("method", "GET") not in SAFE_METHODS:
-        sent = connection.headers.get(CSRF_HEADER, "")
+        sent = connection.headers.get(CSRF_HEADER) or await _form_csrf_token(connection)
         if not same(sent, csrf_token(runtime.secret, cookie)):
             raise CsrfRejected()
     return user
+
+
+async def _form_csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The token a page's form carries in its hidden `csrf_token` field. The parsed form is
+    cached on the request, so the handler reads the same form again without the body."""
+    if not isinstance(connection, Request):
+        return ""
+    if connection.content_type[0] not in FORM_TYPES:
+        return ""
+    token = (await connection.form()).get(CSRF_FIELD)
+    return token if isinstance(token, str) else ""
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:

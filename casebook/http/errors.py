@@ -26,6 +26,7 @@ from casebook.errors import (
 )
 from casebook.http.guard import current_actor
 from casebook.runtime import Runtime
+from casebook.web.error_pages import error_page, wants_page
 
 logger = logging.getLogger("casebook.http")
 
@@ -33,6 +34,13 @@ NOT_FOUND = "Not found."
 
 
 def domain_error_response(request: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
+    response = _api_error_response(error)
+    if wants_page(request):
+        return error_page(request, error, response.status_code or HTTP_500_INTERNAL_SERVER_ERROR)
+    return response
+
+
+def _api_error_response(error: DomainError) -> Response[Any]:
     match error:
         case NotFound():
             return _json(404, NOT_FOUND)
@@ -69,6 +77,8 @@ def validation_error_response(
     request: Request[Any, Any, Any], error: ValidationException
 ) -> Response[Any]:
     """Malformed bodies and parameters, decoded by msgspec: 400 with the offending fields."""
+    if wants_page(request):
+        return error_page(request, error, 400)
     errors = [
         FieldError(str(item.get("key") or "body"), str(item.get("message", "invalid")))
         for item in (error.extra if isinstance(error.extra, list) else [])
@@ -80,6 +90,8 @@ def validation_error_response(
 def http_error_response(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     """Framework errors (unknown route, wrong method, body too large) keep their status but
     never echo request content back."""
+    if wants_page(request):
+        return error_page(request, error, error.status_code)
     if error.status_code == 404:
         return _json(404, NOT_FOUND)
     if error.status_code >= 500:
@@ -95,6 +107,8 @@ def unexpected_error_response(request: Request[Any, Any, Any], error: Exception)
         request.method,
         request.scope.get("path_template", "?"),
     )
+    if wants_page(request):
+        return error_page(request, error, HTTP_500_INTERNAL_SERVER_ERROR)
     return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error.")
 
 

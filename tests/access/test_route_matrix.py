@@ -10,6 +10,10 @@ methods, what body to send). Expected outcomes:
 - UNAUTHENTICATED: 401 (anonymous callers of every non-public route).
 - INVALID: 422 that reads exactly like the answer for ids that exist nowhere, so it does not tell
   the caller that group A (or its records) exist.
+- LOGIN: a page (casebook/web/pages) asked for without a session: 303 to the login page.
+
+Pages answer like the API but in HTML: OK is a 2xx page or, after a form is handled, a 303 to
+another page; NOT_FOUND is the not-found page. Their forms are sent form-encoded.
 
 The world (tests/access/scene.py) is rebuilt for each route, so state one actor changes (a revoked
 grant, a removed member) cannot leak into another route's cases."""
@@ -63,10 +67,12 @@ HIDDEN = "ok, without group A's record"
 NOT_FOUND = "404"
 UNAUTHENTICATED = "401"
 INVALID = "422, same as for unknown ids"
+LOGIN = "303 to the login page"
 
 SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 READERS_OF_A = frozenset({ORGANIZER_OWN, ATTORNEY_GRANTED})
 OUTSIDERS_OF_A = frozenset({ORGANIZER_OTHER, ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED})
+ORGANIZERS = frozenset({ORGANIZER_OWN, ORGANIZER_OTHER})
 
 RouteKey = tuple[str, str]  # (method, path as declared, e.g. "/api/v1/people/{person_id:uuid}")
 Expectation = dict[str, str]
@@ -86,6 +92,16 @@ def expect(
     outcome.update(dict.fromkeys(invalid, INVALID))
     outcome[ANONYMOUS] = UNAUTHENTICATED
     return outcome
+
+
+def page(
+    *,
+    ok: frozenset[str] | set[str] = frozenset(),
+    hidden: frozenset[str] | set[str] = frozenset(),
+    invalid: frozenset[str] | set[str] = frozenset(),
+) -> Expectation:
+    """A page that needs a permission: like `expect`, but anonymous visitors are sent to log in."""
+    return {**expect(ok=ok, hidden=hidden, invalid=invalid), ANONYMOUS: LOGIN}
 
 
 def everyone(outcome: str) -> Expectation:
@@ -108,7 +124,7 @@ ATTACHMENT = "/api/v1/attachments/{attachment_id:uuid}"
 EXPECTED: dict[RouteKey, Expectation] = {
     # Public: anyone, signed in or not (an Authorization header must not get in the way).
     ("GET", "/healthz"): everyone(OK),
-    ("GET", "/"): everyone(OK),
+    ("GET", "/login"): everyone(OK),
     # The evidence page: an HTML shell; its data comes from the API, signed in, by its script.
     ("GET", "/incidents/{incident_id:uuid}/evidence"): everyone(OK),
     ("POST", "/api/v1/auth/session"): everyone(OK),
@@ -128,6 +144,51 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("GET", "/static/vendor/libsodium-wrappers-sumo.js"): everyone(OK),
     ("GET", "/static/js/crypto/{module:str}"): everyone(OK),
     ("GET", "/static/js/{script:str}"): everyone(OK),
+    ("GET", "/static/css/{stylesheet_name:str}"): everyone(OK),
+    # Pages: the dashboard and one's own account.
+    ("GET", "/"): page(ok=SIGNED_IN),
+    ("POST", "/logout"): page(ok=SIGNED_IN),
+    ("GET", "/account"): page(ok=SIGNED_IN),
+    ("POST", "/account"): page(ok=SIGNED_IN),
+    # Pages of records: read by the group and the attorneys it granted, written by the group's
+    # organizers; an organizer's "new" form is theirs whatever group A is.
+    ("GET", "/incidents"): page(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A),
+    ("GET", "/incidents/new"): page(ok=ORGANIZERS),
+    ("POST", "/incidents/new"): page(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
+    ("GET", "/incidents/{incident_id:uuid}"): page(ok=READERS_OF_A),
+    ("GET", "/incidents/{incident_id:uuid}/edit"): page(ok={ORGANIZER_OWN}),
+    ("POST", "/incidents/{incident_id:uuid}/edit"): page(ok={ORGANIZER_OWN}),
+    ("GET", "/people"): page(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A),
+    ("GET", "/people/new"): page(ok=ORGANIZERS),
+    ("POST", "/people/new"): page(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
+    ("GET", "/people/{person_id:uuid}"): page(ok=READERS_OF_A),
+    ("GET", "/people/{person_id:uuid}/edit"): page(ok={ORGANIZER_OWN}),
+    ("POST", "/people/{person_id:uuid}/edit"): page(ok={ORGANIZER_OWN}),
+    ("GET", "/activities"): page(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A),
+    ("GET", "/activities/new"): page(ok=ORGANIZERS),
+    ("POST", "/activities/new"): page(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
+    ("GET", "/activities/{activity_id:uuid}"): page(ok=READERS_OF_A),
+    ("GET", "/activities/{activity_id:uuid}/edit"): page(ok={ORGANIZER_OWN}),
+    ("POST", "/activities/{activity_id:uuid}/edit"): page(ok={ORGANIZER_OWN}),
+    ("GET", "/groups"): page(ok=READERS_OF_A | {ADMIN}, hidden=OUTSIDERS_OF_A),
+    ("GET", "/groups/{group_id:uuid}"): page(ok=READERS_OF_A | {ADMIN}),
+    ("GET", "/groups/{group_id:uuid}/grants"): page(ok={ORGANIZER_OWN, ADMIN}),
+    ("POST", "/groups/{group_id:uuid}/grants"): page(ok={ORGANIZER_OWN, ADMIN}),
+    ("POST", "/groups/{group_id:uuid}/grants/{grant_id:uuid}/revoke"): page(
+        ok={ORGANIZER_OWN, ADMIN}
+    ),
+    # Administration pages: admins only.
+    ("GET", "/admin"): page(ok={ADMIN}),
+    ("GET", "/admin/users"): page(ok={ADMIN}),
+    ("POST", "/admin/users/{user_id:uuid}/disable"): page(ok={ADMIN}),
+    ("GET", "/admin/invitations"): page(ok={ADMIN}),
+    ("POST", "/admin/invitations"): page(ok={ADMIN}),
+    ("GET", "/admin/groups"): page(ok={ADMIN}),
+    ("POST", "/admin/groups"): page(ok={ADMIN}),
+    ("GET", "/admin/groups/{group_id:uuid}"): page(ok={ADMIN}),
+    ("POST", "/admin/groups/{group_id:uuid}/members"): page(ok={ADMIN}),
+    ("POST", "/admin/groups/{group_id:uuid}/members/{user_id:uuid}/remove"): page(ok={ADMIN}),
+    ("GET", "/admin/audit"): page(ok={ADMIN}),
     # One's own account.
     ("DELETE", "/api/v1/auth/session"): expect(ok=SIGNED_IN),
     ("GET", "/api/v1/auth/tokens"): expect(ok=SIGNED_IN),
@@ -193,6 +254,10 @@ EXPECTED: dict[RouteKey, Expectation] = {
 
 # For list routes: which record of group A an OK answer includes and a HIDDEN one must not.
 LISTED_RECORD: dict[RouteKey, Callable[[Scene], object]] = {
+    ("GET", "/incidents"): lambda s: s.incident_id,
+    ("GET", "/people"): lambda s: s.person_id,
+    ("GET", "/activities"): lambda s: s.activity_id,
+    ("GET", "/groups"): lambda s: s.group_a.id,
     ("GET", "/api/v1/groups"): lambda s: s.group_a.id,
     ("GET", PEOPLE): lambda s: s.person_id,
     ("GET", INCIDENTS): lambda s: s.incident_id,
@@ -223,6 +288,60 @@ async def _invitation(scene: Scene) -> Body:
 
 async def _nothing(scene: Scene) -> Body:
     return None
+
+
+async def _language(scene: Scene) -> Body:
+    return {"locale": "es"}
+
+
+async def _incident_form(scene: Scene) -> Body:
+    """The incident form as a browser sends it: every field, lists as repeated fields."""
+    return {
+        "group_id": str(scene.group_a.id),
+        "occurred_on": "2024-04-02",
+        "date_precision": "day",
+        "country": "US",
+        "tactics": ["stakeout"],
+        "person_id": [str(scene.person_id)],
+        "person_role": ["target"],
+        "activity_ids": [str(scene.activity_id)],
+        "source_kind": "first-hand",
+        "verification_status": "unverified",
+        "workflow_status": "draft",
+    }
+
+
+async def _incident_edit_form(scene: Scene) -> Body:
+    version = await scene.version_of(Incident, scene.incident_id)
+    return {**(await _incident_form(scene)), "version": str(version), "city": "Yakima"}
+
+
+async def _person_form(scene: Scene) -> Body:
+    return {"alias": "Marisol", "legal_name": "", "group_ids": [str(scene.group_a.id)]}
+
+
+async def _person_edit_form(scene: Scene) -> Body:
+    version = await scene.version_of(Person, scene.person_id)
+    return {**(await _person_form(scene)), "version": str(version), "notes": "Moved."}
+
+
+async def _activity_form(scene: Scene) -> Body:
+    return {
+        "kind": "press",
+        "occurred_on": "2024-02-01",
+        "title": "Press conference",
+        "group_ids": [str(scene.group_a.id)],
+        "person_ids": [str(scene.person_id)],
+    }
+
+
+async def _activity_edit_form(scene: Scene) -> Body:
+    version = await scene.version_of(ProtectedActivity, scene.activity_id)
+    return {**(await _activity_form(scene)), "version": str(version), "title": "Renamed"}
+
+
+async def _new_member(scene: Scene) -> Body:
+    return {"user_id": str(scene.accounts[ORGANIZER_OTHER].id), "role": "member"}
 
 
 async def _group(scene: Scene) -> Body:
@@ -327,6 +446,21 @@ ACTOR_BODIES: dict[RouteKey, ActorBodyFactory] = {
 
 # Every POST, PUT and PATCH route needs an entry (None: the route takes no body).
 BODIES: dict[RouteKey, BodyFactory] = {
+    ("POST", "/logout"): _nothing,
+    ("POST", "/account"): _language,
+    ("POST", "/incidents/new"): _incident_form,
+    ("POST", "/incidents/{incident_id:uuid}/edit"): _incident_edit_form,
+    ("POST", "/people/new"): _person_form,
+    ("POST", "/people/{person_id:uuid}/edit"): _person_edit_form,
+    ("POST", "/activities/new"): _activity_form,
+    ("POST", "/activities/{activity_id:uuid}/edit"): _activity_edit_form,
+    ("POST", "/groups/{group_id:uuid}/grants"): _grant,
+    ("POST", "/groups/{group_id:uuid}/grants/{grant_id:uuid}/revoke"): _nothing,
+    ("POST", "/admin/users/{user_id:uuid}/disable"): _nothing,
+    ("POST", "/admin/invitations"): _invitation,
+    ("POST", "/admin/groups"): _group,
+    ("POST", "/admin/groups/{group_id:uuid}/members"): _new_member,
+    ("POST", "/admin/groups/{group_id:uuid}/members/{user_id:uuid}/remove"): _nothing,
     ("POST", "/api/v1/auth/session"): _credentials,
     ("POST", "/api/v1/auth/kdf-params"): _email,
     ("POST", "/api/v1/auth/tokens"): _credentials,
@@ -366,6 +500,7 @@ PATH_VALUES: dict[str, Callable[[Scene], object]] = {
     "name": lambda s: "tactics",
     "path": lambda s: "swagger",
     "attachment_id": lambda s: s.extra["attachment_id"],
+    "stylesheet_name": lambda s: "casebook.css",
 }
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -401,7 +536,19 @@ def _collection_app() -> Litestar:
     )
 
 
-ROUTES = app_routes(_collection_app())
+def page_routes(app: Litestar) -> frozenset[RouteKey]:
+    return frozenset(
+        (method, route.path)
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.opt.get("page")
+        for method in handler.http_methods
+    )
+
+
+COLLECTION_APP = _collection_app()
+ROUTES = app_routes(COLLECTION_APP)
+PAGES = page_routes(COLLECTION_APP)
 
 
 def _route_param(key: RouteKey) -> Any:
@@ -443,7 +590,7 @@ def test_the_matrix_says_what_the_threat_model_says() -> None:
     """The table itself, checked against DESIGN.md's rules, so that it cannot drift into
     allowing what the design forbids."""
     for key, outcomes in EXPECTED.items():
-        if outcomes[ANONYMOUS] != UNAUTHENTICATED:
+        if outcomes[ANONYMOUS] not in (UNAUTHENTICATED, LOGIN):
             assert set(outcomes.values()) <= {OK, NOT_FOUND}, key  # public: same for all
             continue
         if any(p in key[1] for p in ("/people", "/incidents", "/activities")):
@@ -523,12 +670,16 @@ async def test_route_access(
         body = await BODIES[route](world) if route in BODIES else None
     url = _url(path, world)
     headers = world.headers(actor)
-    client.cookies.clear()  # a login route's session cookie must not speak for later cases
-    response = await client.request(method, url, json=body, headers=headers)
+    response = await _send(client, route, url, body, headers)
     what = f"{method} {url} as {actor}: {response.status_code} {response.text[:300]}"
 
-    if expected in (OK, HIDDEN):
-        assert 200 <= response.status_code < 300, f"expected {expected}; {what}"
+    if route in PAGES and expected in (NOT_FOUND, LOGIN):
+        _check_refused_page(response, expected, what)
+    elif expected in (OK, HIDDEN):
+        handled_form = route in PAGES and response.status_code == 303
+        assert handled_form or 200 <= response.status_code < 300, f"expected {expected}; {what}"
+        if handled_form:
+            assert not response.headers["location"].startswith("/login?next="), what
         if route in LISTED_RECORD:
             record_id = str(LISTED_RECORD[route](world))
             if expected == OK:
@@ -548,14 +699,43 @@ async def test_route_access(
         text = json.dumps(body)
         for value, replacement in unknown.items():
             text = text.replace(value, replacement)
-        client.cookies.clear()
-        control = await client.request(method, url, json=json.loads(text), headers=headers)
+        control = await _send(client, route, url, json.loads(text), headers)
         assert control.status_code == 422, control.text
         assert _normalized(response.text, world.ids_of_a) == _normalized(
             control.text, list(unknown.values())
         ), f"the refusal tells A's ids from unknown ones; {what} / {control.text}"
     else:  # pragma: no cover - the table only uses the outcomes above
         pytest.fail(f"unknown outcome {expected!r}")
+
+
+async def _send(
+    client: AsyncTestClient[Litestar],
+    route: RouteKey,
+    url: str,
+    body: Body,
+    headers: dict[str, str],
+) -> Any:
+    """The request as its callers send it: JSON to the API, a form to a page."""
+    client.cookies.clear()  # a login route's session cookie must not speak for later cases
+    if route in PAGES:
+        return await client.request(
+            route[0],
+            url,
+            data=body,
+            headers={**headers, "Accept": "text/html"},
+            follow_redirects=False,
+        )
+    return await client.request(route[0], url, json=body, headers=headers)
+
+
+def _check_refused_page(response: Any, expected: str, what: str) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 303, f"expected the login page; {what}"
+        assert response.headers["location"].startswith("/login?next="), what
+    else:
+        assert response.status_code == 404, f"expected the not-found page; {what}"
+        assert "text/html" in response.headers["content-type"], what
+        assert "<h1>Not found</h1>" in response.text, what
 
 
 async def test_any_organizer_of_the_group_grants_attorneys_access(client, runtime) -> None:

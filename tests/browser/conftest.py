@@ -11,11 +11,15 @@ import base64
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from tests.browser.web_app import Site, build_site
+from tests.cli.conftest import LiveServer, running_server
+from tests.databases import DatabaseFactory
 from tests.server_process import free_port, start, stop, wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
@@ -111,6 +115,27 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
         yield page
     finally:
         page.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(
+    databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    yield from running_server(databases, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """One server for the web app's browser tests, with the demo data and a group whose
+    organizers have keys (see Site). Built on a thread of its own: its set-up runs asyncio,
+    which cannot start where Playwright's sync API keeps its event loop running."""
+
+    def build() -> Site:
+        server: LiveServer = request.getfixturevalue("demo_server")
+        return build_site(server, tmp_path_factory.mktemp("devices"))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(build).result()
 
 
 def b64(data: bytes) -> str:

@@ -9,19 +9,24 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from casebook.cli.attachments import safe_name
 from casebook.crypto.fingerprints import identity_safety_number, key_safety_number
-from casebook.crypto.kdf import format_secret_key
 from casebook.crypto.keys import PublicIdentity
 from casebook.encoding import b64decode
 from tests.browser.conftest import b64
+from tests.browser.evidence_pages import (
+    PHONE,
+    UNLOCK_SECONDS,
+    EvidencePage,
+    Upload,
+    evidence,
+    phone_profile,
+    secret_key,
+)
 from tests.cli.evidence_scenario import (
     Person,
     Scenario,
@@ -30,67 +35,13 @@ from tests.cli.evidence_scenario import (
     sample,
     scenario,
 )
-from tests.conftest import PASSWORD
 
-__all__ = ["module_server", "scenario"]  # module-scoped fixtures
-
-UNLOCK_SECONDS = 60
-PHONE = ViewportSize(width=390, height=844)
-COLLECT_VIOLATIONS = (
-    "window.cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation',"
-    " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
-
-
-@pytest.fixture(scope="module")
-def evidence(request: pytest.FixtureRequest) -> Scenario:
-    """The CLI tests' scenario (Rosa's group and vault, Lupe a reader, Beto a writer). Its
-    set-up runs asyncio, which cannot start on the thread where Playwright's sync API keeps
-    its event loop running: it is built on a thread of its own."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        built: Scenario = pool.submit(request.getfixturevalue, "scenario").result()
-    return built
-
-
-def secret_key(scenario: Scenario, person: Person) -> str:
-    """The Secret Key the person's CLI device enrolled with, as their emergency kit shows it."""
-    return format_secret_key(person.secret_key(scenario.server.url))
+__all__ = ["evidence", "module_server", "scenario"]  # module-scoped fixtures
 
 
 def identity(scenario: Scenario, person: Person) -> PublicIdentity:
     keys = person.api(scenario.server, "GET", "/api/v1/me/keys").json()
     return PublicIdentity.from_json(keys["bundle"]["identity"])
-
-
-@dataclass(frozen=True)
-class EvidencePage:
-    page: Page
-    scenario: Scenario
-
-    @property
-    def status(self) -> Locator:
-        return self.page.locator("#status")
-
-    def submit_unlock(self, person: Person, *, remember: bool = False) -> None:
-        """Fill in the person's email, password and Secret Key and press Unlock."""
-        page = self.page
-        page.get_by_label("Email").fill(person.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        kit_key = secret_key(self.scenario, person)
-        page.get_by_label("Secret Key (from your emergency kit").fill(kit_key)
-        if remember:
-            page.get_by_label("Remember my Secret Key in this browser").check()
-        page.get_by_role("button", name="Unlock").click()
-
-    def unlock(self, person: Person, *, remember: bool = False) -> None:
-        self.submit_unlock(person, remember=remember)
-        expect(self.status).to_contain_text(
-            f"Unlocked as {person.email}", timeout=UNLOCK_SECONDS * 1000
-        )
-
-    def attachment(self, attachment_id: str) -> Locator:
-        return self.page.locator(f'li[data-attachment-id="{attachment_id}"]')
 
 
 @pytest.fixture(scope="module")
@@ -103,21 +54,12 @@ def pages(browser: Browser, evidence: Scenario) -> Iterator[list[EvidencePage]]:
 
 
 def open_page(browser: Browser, scenario: Scenario, pages: list[EvidencePage]) -> EvidencePage:
-    context = browser.new_context(viewport=PHONE, accept_downloads=True)
-    context.add_init_script(COLLECT_VIOLATIONS)
-    page = context.new_page()
+    page = phone_profile(browser).new_page()
     page.goto(f"{scenario.server.url}/incidents/{scenario.incident_id}/evidence")
     opened = EvidencePage(page, scenario)
     expect(opened.status).to_contain_text("Ready:")
     pages.append(opened)
     return opened
-
-
-@dataclass(frozen=True)
-class Upload:
-    attachment_id: str
-    name: str
-    data: bytes
 
 
 @pytest.fixture(scope="module")
@@ -171,20 +113,6 @@ def reader(
     return page
 
 
-def decrypt_and_save(reader: EvidencePage, upload: Upload) -> bytes:
-    entry = reader.attachment(upload.attachment_id)
-    entry.get_by_role("button", name=f"Decrypt attachment {upload.attachment_id}").click()
-    link = entry.get_by_role("link", name=f"Save {upload.name}")
-    expect(link).to_be_visible(timeout=30_000)
-    expect(reader.status).to_have_text(
-        f"Decrypted {upload.name}: signature, hashes and decryption verified."
-    )
-    with reader.page.expect_download() as download:
-        link.click()
-    assert download.value.suggested_filename == upload.name
-    return Path(download.value.path()).read_bytes()
-
-
 def test_a_writer_sees_no_decrypt_button_and_readers_see_no_add_form(
     evidence: Scenario, browser_upload: Upload, reader: EvidencePage, pages: list[EvidencePage]
 ) -> None:
@@ -199,7 +127,7 @@ def test_a_writer_sees_no_decrypt_button_and_readers_see_no_add_form(
 def test_a_file_added_in_the_browser_decrypts_byte_for_byte_for_a_reader(
     evidence: Scenario, browser_upload: Upload, reader: EvidencePage
 ) -> None:
-    assert decrypt_and_save(reader, browser_upload) == browser_upload.data
+    assert reader.decrypt_and_save(browser_upload) == browser_upload.data
     details = reader.attachment(browser_upload.attachment_id).locator("dl")
     expect(details).to_contain_text(browser_upload.name)
     expect(details).to_contain_text("image/jpeg")
@@ -216,7 +144,7 @@ def test_a_file_added_with_the_cli_decrypts_in_the_browser(
     cli_uploads: list[Upload], reader: EvidencePage
 ) -> None:
     note = cli_uploads[0]
-    assert decrypt_and_save(reader, note) == note.data
+    assert reader.decrypt_and_save(note) == note.data
     expect(reader.attachment(note.attachment_id).locator("dl")).to_contain_text("text/plain")
 
 

@@ -1,10 +1,14 @@
 // Casebook's HTTP API as the browser pages call it: same-origin requests carrying the session
 // cookie, the CSRF token on unsafe methods, JSON bodies, and binary uploads and downloads with
-// progress. Every failure is an ApiError with a message meant for a human.
+// progress. Every failure is an ApiError with a message meant for a human, in the page's
+// language (messages.js; templates/_api_messages.html renders them).
+
+import { t } from "./messages.js";
 
 const CSRF_HEADER = "X-CSRF-Token";
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
-let csrfToken = null;
+// A page rendered for a signed-in person names its session's token in a <meta> element.
+let csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? null;
 
 /** An answer other than 2xx, or no answer at all (status 0). */
 export class ApiError extends Error {
@@ -20,16 +24,16 @@ export class ApiError extends Error {
 }
 
 function describeFailure(status, body) {
-  if (status === 401) return "your session has ended: reload the page and unlock again";
+  if (status === 401) return t("sessionEnded");
   const detail = body !== null && typeof body === "object" ? body.detail : null;
   const fields = Array.isArray(body?.errors)
     ? body.errors.map((e) => `${e.field}: ${e.message}`).join("; ")
     : "";
   const text = [typeof detail === "string" ? detail : "", fields].filter(Boolean).join(" — ");
-  return `the server answered ${status}${text ? `: ${text}` : ""}`;
+  return text ? t("answeredWith", { status, detail: text }) : t("answered", { status });
 }
 
-const UNREACHABLE = "the server cannot be reached: check the connection and try again";
+const unreachable = () => new ApiError(0, null, t("unreachable"));
 
 /** The CSRF token of the session just opened (POST /api/v1/auth/session). */
 export function useCsrfToken(token) {
@@ -66,7 +70,7 @@ export async function request(method, path, body = undefined) {
       cache: "no-store",
     });
   } catch {
-    throw new ApiError(0, null, UNREACHABLE);
+    throw unreachable();
   }
   const answer = await parsed(response);
   if (!response.ok) throw new ApiError(response.status, answer);
@@ -98,7 +102,7 @@ export function putBlob(path, blob, progress = null) {
       }
       reject(new ApiError(xhr.status, body));
     };
-    xhr.onerror = () => reject(new ApiError(0, null, UNREACHABLE));
+    xhr.onerror = () => reject(unreachable());
     xhr.send(blob);
   });
 }
@@ -110,7 +114,7 @@ export async function getBlob(path, each = null) {
   try {
     response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
   } catch {
-    throw new ApiError(0, null, UNREACHABLE);
+    throw unreachable();
   }
   if (!response.ok) throw new ApiError(response.status, await parsed(response));
   const length = Number(response.headers.get("Content-Length"));
@@ -123,7 +127,7 @@ export async function getBlob(path, each = null) {
     try {
       step = await reader.read();
     } catch {
-      throw new ApiError(0, null, "the download was interrupted: try again");
+      throw new ApiError(0, null, t("interrupted"));
     }
     if (step.done) break;
     parts.push(step.value);

@@ -1,21 +1,18 @@
 // The evidence page of one incident (templates/evidence.html): unlock your keys, check the
 // group's vault, add files encrypted in this browser, and decrypt and verify attachments.
 // Every step reports on the status line; any refusal is shown there and offers no file.
+// Keys unlocked at login in this tab are used without asking again. The words shown come from
+// the page (messages.js).
 
 import { ApiError, request } from "./api.js";
 import { identitySafetyNumber, keySafetyNumber } from "./crypto/fingerprints.js";
 import { download, openRecord, safeName, upload } from "./evidence.js";
-import { keepSecretKey, rememberedSecretKey, unlock } from "./unlock.js";
+import { t } from "./messages.js";
+import { keepSecretKey, rememberedSecretKey, restoreUnlocked, unlock } from "./unlock.js";
 import { fetchVault, hasRole, openGenerations } from "./vault-state.js";
 
 const $ = (id) => document.getElementById(id);
 const incidentId = $("incident").dataset.incidentId;
-const STAGES = {
-  encrypting: "Encrypting",
-  uploading: "Uploading",
-  downloading: "Downloading",
-  decrypting: "Decrypting and verifying",
-};
 
 let session = null; // {account, bundle, vault, generations (readers only, opened on demand)}
 
@@ -30,7 +27,7 @@ function failed(error) {
 
 function showProgress(stage, name, done, total) {
   $("progress-line").hidden = false;
-  $("progress-label").textContent = `${STAGES[stage]} ${name}`;
+  $("progress-label").textContent = t(stage, { name });
   const bar = $("progress");
   if (total) {
     bar.max = total;
@@ -95,19 +92,33 @@ async function onUnlock(event) {
     keepSecretKey(email, unlocked.secretKey, $("remember").checked);
     $("password").value = "";
     $("secret-key").value = "";
-    status("Checking the group's vault and its signed membership log…");
-    const incident = await readIncident();
-    const vault = await fetchVault(String(incident.group_id));
-    session = { account: unlocked.account, bundle: unlocked.bundle, vault, generations: null };
-    showKeys();
-    $("unlock").hidden = true;
-    $("evidence").hidden = false;
-    await listAttachments();
-    status(`Unlocked as ${unlocked.account.email}. The vault's membership log verified.`);
+    await open(unlocked);
   } catch (error) {
     failed(error);
   } finally {
     form.querySelector("button").disabled = false;
+  }
+}
+
+/** With the keys unlocked: check the incident's vault, show the keys and the attachments. */
+async function open({ account, bundle }) {
+  status(t("checking"));
+  const incident = await readIncident();
+  const vault = await fetchVault(String(incident.group_id));
+  session = { account, bundle, vault, generations: null };
+  showKeys();
+  $("unlock").hidden = true;
+  $("evidence").hidden = false;
+  await listAttachments();
+  status(t("unlocked", { email: account.email }));
+}
+
+/** The keys unlocked at login in this tab, or null (then the unlock form asks for them). */
+async function restored() {
+  try {
+    return await restoreUnlocked();
+  } catch {
+    return null; // no session, or keys that no longer open: unlocking asks again
   }
 }
 
@@ -116,7 +127,7 @@ async function readIncident() {
     return await request("GET", `/api/v1/incidents/${incidentId}`);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
-    throw new Error(`Incident ${incidentId} does not exist, or you may not see it.`);
+    throw new Error(t("noIncident", { id: incidentId }));
   }
 }
 
@@ -128,9 +139,12 @@ function showKeys() {
   $("escrow-safety-number").textContent = keySafetyNumber(state.escrowPk);
   $("admin-safety-number").textContent = keySafetyNumber(state.adminSignPk);
   const entries = state.head.seq + 1;
-  $("log-head").textContent =
-    `${entries} ${entries === 1 ? "entry" : "entries"}, vault key generation ${state.generation}; ` +
-    `${state.readers.size} reader(s), ${state.writers.size} writer(s)`;
+  $("log-head").textContent = t(entries === 1 ? "logHeadOne" : "logHeadMany", {
+    entries,
+    generation: state.generation,
+    readers: state.readers.size,
+    writers: state.writers.size,
+  });
   $("add").hidden = !hasRole(vault, bundle, "writer");
 }
 
@@ -143,7 +157,7 @@ async function onAdd(event) {
   button.disabled = true;
   try {
     for (const file of files) {
-      status(`Encrypting and uploading ${file.name}…`);
+      status(t("adding", { name: file.name }));
       const { ids, manifest } = await upload(
         session.vault,
         session.bundle,
@@ -151,10 +165,10 @@ async function onAdd(event) {
         file,
         (stage, done, total) => showProgress(stage, file.name, done, total),
       );
-      const line = element("li", `Added ${file.name} as attachment ${ids.attachmentId}, SHA-256 `);
-      line.append(wrappable(manifest.sha256));
+      const line = element("li", t("addedLine", { name: file.name, id: ids.attachmentId }));
+      line.append(" ", wrappable(manifest.sha256));
       $("added").append(line);
-      status(`Added ${file.name}: encrypted in this browser, uploaded and signed.`);
+      status(t("added", { name: file.name }));
     }
     hideProgress();
     $("files").value = "";
@@ -171,11 +185,9 @@ async function onAdd(event) {
 async function listAttachments() {
   const { items } = await request("GET", `/api/v1/incidents/${incidentId}/attachments`);
   const reader = hasRole(session.vault, session.bundle, "reader");
-  $("attachments-note").textContent = items.length
-    ? reader
-      ? "Decrypt an attachment to check its signed manifest and save the file."
-      : "Only readers of the group's vault can decrypt these."
-    : "No attachments yet.";
+  $("attachments-note").textContent = t(
+    items.length ? (reader ? "decryptHint" : "readersOnly") : "noAttachments",
+  );
   const list = $("attachment-list");
   list.replaceChildren();
   for (const item of items) {
@@ -183,13 +195,17 @@ async function listAttachments() {
     entry.append(
       element(
         "p",
-        `Attachment ${item.id}: ${item.ciphertext_size} bytes encrypted, ` +
-          `uploaded ${item.completed_at} by ${item.uploader_id}`,
+        t("attachmentLine", {
+          id: item.id,
+          size: item.ciphertext_size,
+          when: item.completed_at,
+          uploader: item.uploader_id,
+        }),
       ),
     );
     if (reader) {
-      const button = element("button", "Decrypt", { type: "button" });
-      button.setAttribute("aria-label", `Decrypt attachment ${item.id}`);
+      const button = element("button", t("decrypt"), { type: "button" });
+      button.setAttribute("aria-label", t("decryptLabel", { id: item.id }));
       button.addEventListener("click", () => decrypt(item.id, entry, button));
       entry.append(button);
     }
@@ -202,13 +218,11 @@ async function decrypt(attachmentId, entry, button) {
   forget(entry.querySelector(".result"));
   const result = element("div", "", { class: "result" });
   try {
-    status(`Opening attachment ${attachmentId}…`);
+    status(t("openingAttachment", { id: attachmentId }));
     session.generations ??= openGenerations(session.vault, session.bundle);
     const record = await request("GET", `/api/v1/attachments/${attachmentId}`);
     if (record.id !== attachmentId) {
-      throw new Error(
-        `Refusing attachment ${attachmentId}: the server sent another attachment. No file was offered.`,
-      );
+      throw new Error(t("otherAttachment", { id: attachmentId }));
     }
     const opened = openRecord(session.vault, session.generations, record);
     const name = safeName(opened.manifest.filename, attachmentId);
@@ -218,7 +232,7 @@ async function decrypt(attachmentId, entry, button) {
     hideProgress();
     result.append(savedLink(plaintext, name), manifestDetails(opened));
     entry.append(result);
-    status(`Decrypted ${name}: signature, hashes and decryption verified.`);
+    status(t("decrypted", { name }));
   } catch (error) {
     failed(error);
   } finally {
@@ -237,28 +251,35 @@ function savedLink(plaintext, name) {
   // application/octet-stream: the browser saves the file rather than opening it in this origin.
   const url = URL.createObjectURL(plaintext);
   const paragraph = element("p");
-  paragraph.append(element("a", `Save ${name}`, { href: url, download: name }));
+  paragraph.append(element("a", t("save", { name }), { href: url, download: name }));
   return paragraph;
 }
 
 function manifestDetails({ manifest, uploader }) {
   return definitions([
-    ["File name", manifest.filename],
-    ["Type", manifest.media_type],
-    ["Size", `${manifest.size} bytes`],
+    [t("fileName"), manifest.filename],
+    [t("mediaType"), manifest.media_type],
+    [t("size"), t("bytes", { size: manifest.size })],
     ["SHA-256", wrappable(manifest.sha256)],
     ["BLAKE2b", wrappable(manifest.blake2b)],
-    ["Captured", manifest.captured_at ?? "not recorded"],
-    ["Uploaded", manifest.uploaded_at],
-    ["Uploader", manifest.uploader.user_id],
-    ["Uploader's safety number", identitySafetyNumber(uploader)],
+    [t("captured"), manifest.captured_at ?? t("notRecorded")],
+    [t("uploaded"), manifest.uploaded_at],
+    [t("uploader"), manifest.uploader.user_id],
+    [t("uploaderSafetyNumber"), identitySafetyNumber(uploader)],
   ]);
 }
 
 // --------------------------------------------------------------------------- start
 
-$("email").addEventListener("change", fillRememberedSecretKey);
-$("unlock-form").addEventListener("submit", onUnlock);
-$("add-form").addEventListener("submit", onAdd);
-$("unlock-button").disabled = false;
-status("Ready: enter your email, password and Secret Key to unlock your keys.");
+async function start() {
+  $("email").addEventListener("change", fillRememberedSecretKey);
+  $("unlock-form").addEventListener("submit", onUnlock);
+  $("add-form").addEventListener("submit", onAdd);
+  status(t("restoring"));
+  const unlocked = await restored();
+  if (unlocked === null) status(t("ready"));
+  else await open(unlocked).catch(failed);
+  $("unlock-button").disabled = false;
+}
+
+start();

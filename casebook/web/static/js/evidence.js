@@ -1,7 +1,8 @@
 // One piece of evidence in this browser, mirroring casebook/cli/attachments.py: encrypted
 // here, uploaded, sealed to the vault's current generation with a manifest signed by the
 // uploader; and, for a reader, opened, downloaded, decrypted and checked against that signed
-// manifest before any file is offered.
+// manifest before any file is offered. The words shown come from the page (messages.js;
+// templates/_evidence_messages.html renders them).
 
 import { ApiError, getBlob, putBlob, request } from "./api.js";
 import { ciphertextSize, decryptBlob, encryptBlob } from "./crypto/attachment.js";
@@ -10,6 +11,7 @@ import { openFileKey, sealFileKey } from "./crypto/envelope.js";
 import { CryptoFormatError, IntegrityError, SignatureError, WrongContextError } from "./crypto/errors.js";
 import { manifestForUpload, openManifest, sealManifest, verifyDownload } from "./crypto/manifest.js";
 import sodium from "./crypto/sodium.js";
+import { t } from "./messages.js";
 import { requireRole, writerIdentities } from "./vault-state.js";
 
 const FILE_KEY_BYTES = 32;
@@ -19,7 +21,7 @@ const DEFAULT_MEDIA_TYPE = "application/octet-stream";
 /** An attachment that does not open or does not verify: no file is offered. */
 export class Refused extends Error {
   constructor(attachmentId, error) {
-    super(`Refusing attachment ${attachmentId}: ${error.message}. No file was offered.`);
+    super(t("refused", { id: attachmentId, reason: error.message }));
   }
 
   get name() {
@@ -46,7 +48,8 @@ export async function upload(vault, bundle, incidentId, file, progress) {
     ...ids,
     progress: (done) => progress("encrypting", done, file.size),
   });
-  if (encrypted.ciphertextSize !== size) throw new Error("the encrypted size is not the declared one");
+  if (encrypted.ciphertextSize !== size) throw new Error(t("sizeDiffers"));
+  progress("uploading", 0, size);
   await putBlob(`/api/v1/attachments/${ids.attachmentId}/content`, encrypted.blob, (sent, total) =>
     progress("uploading", sent, total),
   );
@@ -77,14 +80,11 @@ async function start(vault, incidentId, size) {
     });
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 409) throw error;
-    throw new Error("The vault got a new generation in the meantime: reload the page and try again.");
+    throw new Error(t("newGeneration"));
   }
   const ids = idsOf(created);
   if (ids.vaultId !== vault.vaultId || ids.generation !== generation) {
-    throw new Error(
-      "The server started the upload for another vault or generation than the verified one: " +
-        "refusing to upload.",
-    );
+    throw new Error(t("otherVault"));
   }
   return ids;
 }
@@ -100,8 +100,7 @@ export function openRecord(vault, generations, record) {
     const generation = generations.get(ids.generation);
     if (ids.vaultId !== vault.vaultId || generation === undefined) {
       throw new WrongContextError(
-        `it names vault ${ids.vaultId} generation ${ids.generation}, which the verified vault ` +
-          "does not have",
+        t("unknownGeneration", { vault: ids.vaultId, generation: ids.generation }),
       );
     }
     const fileKey = openFileKey(b64decode(record.envelope), generation.privateKey, ids);
@@ -126,13 +125,11 @@ function signedManifest(vault, record, fileKey, ids) {
       throw error;
     }
     if (manifest.uploader.user_id !== uploaderId) {
-      throw new SignatureError("the manifest names another uploader than the server does");
+      throw new SignatureError(t("otherUploader"));
     }
     return { manifest, uploader: identity };
   }
-  throw new SignatureError(
-    `the manifest is not signed by a key the vault's membership log gave ${uploaderId} as a writer`,
-  );
+  throw new SignatureError(t("unsignedManifest", { uploader: uploaderId }));
 }
 
 /**
@@ -149,7 +146,7 @@ export async function download(opened, progress) {
   });
   try {
     if (toHex(sodium.crypto_hash_sha256_final(hash)) !== manifest.ciphertext_sha256) {
-      throw new IntegrityError("the encrypted file differs from the one its uploader signed");
+      throw new IntegrityError(t("blobDiffers"));
     }
     const decrypted = await decryptBlob(blob, {
       fileKey,

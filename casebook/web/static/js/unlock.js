@@ -2,15 +2,20 @@
 // from the server (refused if weak), the login credential and unwrap key derived from the
 // password and the Secret Key, a session opened with the credential, and the key bundle the
 // server stores opened with the unwrap key. The Secret Key stays in this browser; it is kept
-// in localStorage only when the person asks for it.
+// in localStorage only when the person asks for it. The unwrap key is kept in sessionStorage,
+// for this tab only, so that the pages opened after login can open the bundle again; logging
+// out or closing the tab forgets it. The words shown come from the page (messages.js).
 
 import { ApiError, request, useCsrfToken } from "./api.js";
 import { CryptoFormatError, TamperedError } from "./crypto/errors.js";
 import { deriveAccountKeys, formatSecretKey, paramsFromServer, parseSecretKey } from "./crypto/kdf.js";
 import { bytesEqual } from "./crypto/encoding.js";
 import { openBundle, parseWrappedBundle } from "./crypto/keys.js";
+import { b64decode, b64encode } from "./crypto/encoding.js";
+import { t } from "./messages.js";
 
 const SECRET_KEYS = "casebook.secret-keys";
+const UNLOCKED = "casebook.unlocked";
 
 /** Unlocking stopped; the message says why and what to do. */
 export class UnlockError extends Error {
@@ -51,7 +56,7 @@ function checkedParams(value) {
     return paramsFromServer(value);
   } catch (error) {
     if (!(error instanceof CryptoFormatError)) throw error;
-    throw new UnlockError(error.message);
+    throw new UnlockError(t("weakParams", { detail: error.message }));
   }
 }
 
@@ -66,7 +71,7 @@ function nextFrame() {
 }
 
 async function derive(password, secretKey, params, step) {
-  step("Deriving your keys from your password and Secret Key (this takes a few seconds)…");
+  step(t("deriving"));
   await nextFrame();
   return deriveAccountKeys(password, secretKey, params);
 }
@@ -77,15 +82,11 @@ async function openSession(email, credential) {
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.status === 401 || error.status === 400 || error.status === 422) {
-      throw new UnlockError(
-        "Wrong email, password or Secret Key (or this account has not set up its keys yet: " +
-          "do that once with `casebook login`).",
-      );
+      throw new UnlockError(t("wrong"));
     }
-    if (error.status === 429) {
-      throw new UnlockError("Too many attempts: wait a few minutes before trying again.");
-    }
-    throw new UnlockError(`Could not log in: ${error.message}.`);
+    if (error.status === 429) throw new UnlockError(t("tooMany"));
+    if (error.status === 0) throw new UnlockError(t("unreachable"));
+    throw new UnlockError(t("failed", { reason: error.message }));
   }
 }
 
@@ -99,35 +100,70 @@ export async function unlock({ email, password, secretKeyText }, step) {
     secretKey = parseSecretKey(secretKeyText);
   } catch (error) {
     if (!(error instanceof CryptoFormatError)) throw error;
-    throw new UnlockError(`Secret Key: ${error.message}.`);
+    throw new UnlockError(t("badSecretKey"));
   }
-  step("Asking the server for your key-derivation parameters…");
+  step(t("params"));
   const params = checkedParams(await request("POST", "/api/v1/auth/kdf-params", { email }));
   let keys = await derive(password, secretKey, params, step);
-  step("Logging in…");
+  step(t("loggingIn"));
   const session = await openSession(email, keys.loginCredential);
   useCsrfToken(session.csrf_token);
-  step("Opening your keys…");
+  step(t("opening"));
   const stored = await request("GET", "/api/v1/me/keys");
   const storedParams = checkedParams(stored?.kdf);
   if (!sameParams(params, storedParams)) {
     keys = await derive(password, secretKey, storedParams, step);
   }
+  const bundle = openStored(stored, keys.unwrapKey, session.account);
+  sessionStorage.setItem(
+    UNLOCKED,
+    JSON.stringify({ userId: String(session.account.id), unwrapKey: b64encode(keys.unwrapKey) }),
+  );
+  return { account: session.account, bundle, secretKey };
+}
+
+function openStored(stored, unwrapKey, account) {
   let bundle;
   try {
-    bundle = openBundle(parseWrappedBundle(stored.bundle), keys.unwrapKey);
+    bundle = openBundle(parseWrappedBundle(stored.bundle), unwrapKey);
   } catch (error) {
-    if (error instanceof TamperedError) {
-      throw new UnlockError("Your keys do not open with this password and Secret Key.");
-    }
+    if (error instanceof TamperedError) throw new UnlockError(t("notOpening"));
     if (!(error instanceof CryptoFormatError)) throw error;
-    throw new UnlockError(`The server sent a key bundle that is unusable: ${error.message}.`);
+    throw new UnlockError(t("badBundle"));
   }
-  if (bundle.identity.userId !== String(session.account.id)) {
-    throw new UnlockError(
-      "The server sent the keys of another account: refusing to use them. Tell your " +
-        "coordinator: the server may be compromised.",
-    );
+  if (bundle.identity.userId !== String(account.id)) throw new UnlockError(t("foreignKeys"));
+  return bundle;
+}
+
+/** Log in with the password alone: for an account that has not set up its keys yet. */
+export async function logInWithoutKeys({ email, password }, step) {
+  step(t("loggingIn"));
+  const session = await openSession(email, password);
+  useCsrfToken(session.csrf_token);
+  forgetUnlocked();
+  return { account: session.account, bundle: null };
+}
+
+/** The keys unlocked at login in this tab ({account, bundle}), or null when this tab has not
+ *  unlocked them (another tab, a login without keys) or the session belongs to someone else. */
+export async function restoreUnlocked() {
+  let saved;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(UNLOCKED) ?? "null");
+  } catch {
+    saved = null;
   }
-  return { account: session.account, bundle, secretKey };
+  if (saved === null || typeof saved.unwrapKey !== "string") return null;
+  const account = await request("GET", "/api/v1/me");
+  if (String(account.id) !== saved.userId) {
+    forgetUnlocked();
+    return null;
+  }
+  const stored = await request("GET", "/api/v1/me/keys");
+  return { account, bundle: openStored(stored, b64decode(saved.unwrapKey), account) };
+}
+
+/** Forget the keys unlocked in this tab (at logout, and on the login page). */
+export function forgetUnlocked() {
+  sessionStorage.removeItem(UNLOCKED);
 }

@@ -2,24 +2,22 @@
 // from the server, its membership log verified against the head this browser remembered (no
 // rollback, no fork, no key changed without a signed entry), every published generation
 // checked against the log, and the new head remembered in localStorage. Also the role checks
-// and opening the vault's generation keys as one of its readers.
+// and opening the vault's generation keys as one of its readers. The words shown come from the
+// page (messages.js; templates/_evidence_messages.html renders them).
 
 import { ApiError, request } from "./api.js";
 import { CryptoFormatError, WrongContextError } from "./crypto/errors.js";
 import { identitiesEqual, parseIdentity } from "./crypto/keys.js";
 import { LogVerifier, headJson, parseHead } from "./crypto/membership-log.js";
 import { openAllGenerations, openAsReader, parsePublishedGeneration } from "./crypto/vault.js";
+import { t } from "./messages.js";
 
 const LOG_HEADS = "casebook.log-heads";
 
 /** The vault the server served does not verify: nothing is read from it or sealed to it. */
 export class VaultRefused extends Error {
   constructor(groupId, error) {
-    super(
-      `Refusing the vault of group ${groupId}: ${error.message}. Nothing was read from it or ` +
-        "added to it. If this persists, tell the group's coordinator: the server may be " +
-        "serving keys or a history that the coordinator did not sign.",
-    );
+    super(t("vaultRefused", { group: groupId, reason: error.message }));
   }
 
   get name() {
@@ -52,10 +50,7 @@ export async function fetchVault(groupId) {
     served = await request("GET", `/api/v1/groups/${groupId}/vault`);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
-    throw new RoleError(
-      `Group ${groupId} has no vault yet, or you are not one of its members: its coordinator ` +
-        "creates it with `casebook vault create`.",
-    );
+    throw new RoleError(t("noVault", { group: groupId }));
   }
   let vault;
   try {
@@ -65,7 +60,7 @@ export async function fetchVault(groupId) {
     });
     const state = verifier.verify(served.log);
     const vaultId = served.vault_id;
-    if (typeof vaultId !== "string") throw new WrongContextError("the vault has no id");
+    if (typeof vaultId !== "string") throw new WrongContextError(t("vaultWithoutId"));
     vault = { groupId, vaultId, log: served.log, generations: published(served.generations, state, vaultId), state };
   } catch (error) {
     if (!(error instanceof CryptoFormatError || error instanceof TypeError || error instanceof SyntaxError)) {
@@ -85,13 +80,12 @@ function published(served, state, vaultId) {
   const expected = Array.from({ length: state.generation }, (_, i) => i + 1);
   if (numbers.join() !== expected.join() || served.length !== expected.length) {
     throw new WrongContextError(
-      `the server sent vault generations [${numbers.join(", ")}], but the membership log ` +
-        `has generations 1 to ${state.generation}`,
+      t("generationsDiffer", { served: numbers.join(", "), generation: state.generation }),
     );
   }
   for (const generation of generations.values()) {
     if (generation.vaultId !== vaultId) {
-      throw new WrongContextError(`generation ${generation.number} belongs to another vault`);
+      throw new WrongContextError(t("foreignGeneration", { generation: generation.number }));
     }
     state.checkGeneration(generation.number, generation.publicKey);
   }
@@ -111,7 +105,11 @@ export function writerIdentities(vault, userId) {
   return found.reverse();
 }
 
-const ROLES = { reader: "open its evidence", writer: "add evidence to it" };
+// The messages that name a role, one per role: a sentence is translated whole.
+const MESSAGES = {
+  reader: { replaced: "readerKeysReplaced", missing: "notReader" },
+  writer: { replaced: "writerKeysReplaced", missing: "notWriter" },
+};
 
 /** Whether the verified log makes you a reader (or writer) with the keys you unlocked; throws
  *  RoleError if it lists other keys for you. */
@@ -120,11 +118,7 @@ export function hasRole(vault, bundle, role) {
   const logged = holders.get(bundle.identity.userId);
   if (logged === undefined) return false;
   if (!identitiesEqual(logged, bundle.identity)) {
-    throw new RoleError(
-      `The vault of group ${vault.groupId} lists other keys for you than the ones you ` +
-        `unlocked (your keys were replaced since you became a ${role}): ask its coordinator ` +
-        `to run \`casebook vault remove-${role}\` and then \`add-${role}\` for you.`,
-    );
+    throw new RoleError(t(MESSAGES[role].replaced, { group: vault.groupId }));
   }
   return true;
 }
@@ -132,10 +126,7 @@ export function hasRole(vault, bundle, role) {
 /** Refuse unless the verified log makes you a reader (or writer) with your keys. */
 export function requireRole(vault, bundle, role) {
   if (!hasRole(vault, bundle, role)) {
-    throw new RoleError(
-      `You are not a ${role} of the vault of group ${vault.groupId}: only its ${role}s can ` +
-        `${ROLES[role]}.`,
-    );
+    throw new RoleError(t(MESSAGES[role].missing, { group: vault.groupId }));
   }
 }
 

@@ -1,0 +1,1 @@
+"""Parsing the pages' forms: what a browser sends, as strings, into the services' input types."""
