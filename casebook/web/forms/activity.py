@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from casebook.activities.service import KINDS, ActivityChanges, ActivityView
 from casebook.vocabulary import vocabularies
@@ -15,7 +14,7 @@ from casebook.web.forms import reading
 
 
 @dataclass
-class ActivityForm:
+class ActivityForm(reading.Entered):
     kind: str = ""
     occurred_on: str = ""
     title: str = ""
@@ -39,18 +38,9 @@ class ActivityForm:
             version=str(activity.version),
         )
 
-    @classmethod
-    def submitted(cls, form: Any) -> ActivityForm:
-        return cls(
-            kind=form.get("kind", ""),
-            occurred_on=form.get("occurred_on", ""),
-            title=form.get("title", ""),
-            description=form.get("description", ""),
-            public_url=form.get("public_url", "").strip(),
-            group_ids=form.getall("group_ids", []),
-            person_ids=form.getall("person_ids", []),
-            version=form.get("version", ""),
-        )
+    def __post_init__(self) -> None:
+        """A pasted web address often brings spaces along."""
+        self.public_url = self.public_url.strip()
 
 
 @dataclass(frozen=True)

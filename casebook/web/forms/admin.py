@@ -13,25 +13,16 @@ from typing import Any
 from casebook.accounts.models import ROLES
 from casebook.errors import ValidationFailed
 from casebook.groups.models import GROUP_ROLES
+from casebook.web.forms.reading import Errors, as_uuid, string
 from casebook.web.i18n import N_
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL = 254
 MAX_TEXT = 120
 
-Errors = dict[str, str]
-
 
 def text(form: Mapping[str, Any], name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def parse_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+    return string(form.get(name)).strip()
 
 
 def service_errors(failure: ValidationFailed) -> Errors:
@@ -82,7 +73,7 @@ class InvitationForm:
 
     @property
     def group(self) -> uuid.UUID | None:
-        return parse_uuid(self.group_id) if self.group_id else None
+        return as_uuid(self.group_id) if self.group_id else None
 
     @property
     def chosen_group_role(self) -> str | None:
@@ -124,7 +115,7 @@ class MemberForm:
 
     @property
     def user(self) -> uuid.UUID | None:
-        return parse_uuid(self.user_id)
+        return as_uuid(self.user_id)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from itertools import zip_longest
-from typing import Any
+from typing import Any, Self
 
 from casebook.errors import ValidationFailed
 from casebook.incidents.fields import IncidentFields, Involvement
@@ -68,9 +68,8 @@ CHOICES = {
 
 
 @dataclass
-class IncidentForm:
-    """The form's fields as strings: what the person typed, to show it again as typed.
-    Defaults are those of a new incident (the API's defaults)."""
+class IncidentForm(reading.Entered):
+    """The incident form's fields. Defaults are those of a new incident (the API's defaults)."""
 
     group_id: str = ""
     occurred_on: str = ""
@@ -112,34 +111,18 @@ class IncidentForm:
         )
 
     @classmethod
-    def submitted(cls, form: Any) -> IncidentForm:
-        """Rows of the people table left fully empty are dropped: the form always offers a
-        couple of spare rows."""
+    def submitted(cls, form: Any) -> Self:
+        """The people table comes as two lists of values, a person and a role per row; rows
+        left fully empty are dropped: the form always offers a couple of spare rows."""
         rows = zip_longest(
             form.getall("person_id", []), form.getall("person_role", []), fillvalue=""
         )
-        return cls(
-            **{name: _string(form.get(name, "")) for name in SINGLE_VALUED},
-            tactics=_strings(form.getall("tactics", [])),
-            agencies=_strings(form.getall("agencies", [])),
-            people=[(_string(person), _string(role)) for person, role in rows if person or role],
-            activity_ids=_strings(form.getall("activity_ids", [])),
-        )
-
-
-# The fields with one value each (the others are lists, made by a default factory).
-SINGLE_VALUED = [
-    f.name for f in dataclasses.fields(IncidentForm) if f.default_factory is dataclasses.MISSING
-]
-
-
-def _string(value: object) -> str:
-    """A submitted value as text: a file sent in a field's place counts as nothing typed."""
-    return value if isinstance(value, str) else ""
-
-
-def _strings(values: list[object]) -> list[str]:
-    return [_string(value) for value in values]
+        people = [
+            (reading.string(person), reading.string(role))
+            for person, role in rows
+            if person or role
+        ]
+        return dataclasses.replace(super().submitted(form), people=people)
 
 
 def _time_text(value: time | None) -> str:

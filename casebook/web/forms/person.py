@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
 
 from casebook.people.service import PersonChanges, PersonView
 from casebook.web.forms import reading
 
 
 @dataclass
-class PersonForm:
+class PersonForm(reading.Entered):
     alias: str = ""
     legal_name: str = ""
     notes: str = ""
@@ -28,16 +27,6 @@ class PersonForm:
             notes=person.notes,
             group_ids=[str(g) for g in view.group_ids],
             version=str(person.version),
-        )
-
-    @classmethod
-    def submitted(cls, form: Any) -> PersonForm:
-        return cls(
-            alias=form.get("alias", ""),
-            legal_name=form.get("legal_name", ""),
-            notes=form.get("notes", ""),
-            group_ids=form.getall("group_ids", []),
-            version=form.get("version", ""),
         )
 
 

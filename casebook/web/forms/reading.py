@@ -1,13 +1,15 @@
-"""Pieces shared by the people and activity forms and their lists' filters: each reads one
-submitted string into a typed value and, when it cannot, records an English message id for the
-field in `errors` instead of raising, so the form comes back with every problem at once."""
+"""Pieces shared by the pages' forms and their lists' filters: what a form was sent, kept as
+typed, and readers that each turn one submitted string into a typed value and, when they cannot,
+record an English message id for the field in `errors` instead of raising, so the form comes
+back with every problem at once."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urlencode
 
 from casebook.errors import ValidationFailed
@@ -27,6 +29,28 @@ TOO_LONG = {
 REQUIRED = N_("cannot be blank")
 NOT_LISTED = N_("choose from the list")
 NOT_A_DATE = N_("enter a date as year-month-day, for example 2025-06-30")
+
+
+@dataclasses.dataclass
+class Entered:
+    """A form's fields as strings, what the person typed, to show it again as typed. A subclass
+    declares its fields: one made by a default factory is a list of all the values sent under
+    its name (checkboxes), any other field the one value sent."""
+
+    @classmethod
+    def submitted(cls, form: Any) -> Self:
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            if field.default_factory is dataclasses.MISSING:
+                values[field.name] = string(form.get(field.name, ""))
+            else:
+                values[field.name] = [string(value) for value in form.getall(field.name, [])]
+        return cls(**values)
+
+
+def string(value: object) -> str:
+    """A submitted value as text: a file sent in a field's place counts as nothing typed."""
+    return value if isinstance(value, str) else ""
 
 
 def text(value: str, field: str, errors: Errors, *, limit: int, required: bool = False) -> str:
@@ -120,8 +144,14 @@ def next_page(filters: Mapping[str, str], cursor: str | None) -> str | None:
     return "?" + urlencode({**{k: v for k, v in filters.items() if v}, "cursor": cursor})
 
 
-def chosen_names(ids: list[str], names: Mapping[uuid.UUID, str]) -> str:
-    """The names of the ticked choices, for showing two versions of a form side by side."""
+def chosen_row(
+    label: str, yours: list[str], saved: list[str], names: Mapping[uuid.UUID, str]
+) -> tuple[str, str, str]:
+    """The (field label, typed, saved) row of a field of ticked choices: each version's names."""
+    return label, _chosen_names(yours, names), _chosen_names(saved, names)
+
+
+def _chosen_names(ids: list[str], names: Mapping[uuid.UUID, str]) -> str:
     chosen = [as_uuid(value) for value in ids]
     return ", ".join(sorted(names[i] for i in chosen if i is not None and i in names))
 

@@ -221,16 +221,8 @@ async def _differences(
         (_("Title"), yours.title, saved.title),
         (_("Description"), yours.description, saved.description),
         (_("Public web address"), yours.public_url, saved.public_url),
-        (
-            _("Groups"),
-            reading.chosen_names(yours.group_ids, groups),
-            reading.chosen_names(saved.group_ids, groups),
-        ),
-        (
-            _("People"),
-            reading.chosen_names(yours.person_ids, people),
-            reading.chosen_names(saved.person_ids, people),
-        ),
+        reading.chosen_row(_("Groups"), yours.group_ids, saved.group_ids, groups),
+        reading.chosen_row(_("People"), yours.person_ids, saved.person_ids, people),
     ]
     return reading.disagreements(rows)
 

@@ -183,11 +183,7 @@ def _differences(
         (_("Alias"), yours.alias, saved.alias),
         (_("Legal name"), yours.legal_name, saved.legal_name),
         (_("Notes"), yours.notes, saved.notes),
-        (
-            _("Groups"),
-            reading.chosen_names(yours.group_ids, groups),
-            reading.chosen_names(saved.group_ids, groups),
-        ),
+        reading.chosen_row(_("Groups"), yours.group_ids, saved.group_ids, groups),
     ]
     return reading.disagreements(rows)
 
