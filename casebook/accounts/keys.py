@@ -344,6 +344,14 @@ def _store(keys: AccountKeys, material: KeyMaterial) -> None:
     keys.signature = material.identity.signature
 
 
+async def has_keys(session: AsyncSession, actor: Actor) -> bool:
+    """Whether the actor's account has set up its keys (and so logs in with the Secret Key)."""
+    found = await session.scalar(
+        select(AccountKeys.user_id).where(AccountKeys.user_id == actor.user_id)
+    )
+    return found is not None
+
+
 async def own_keys(session: AsyncSession, actor: Actor) -> AccountKeys:
     keys = await session.get(AccountKeys, actor.user_id)
     if keys is None:

@@ -1,4 +1,4 @@
-"""What the dashboard shows of the incidents in an actor's scope: how many of each tactic this
+"""What the dashboard shows of the incidents in an actor's scope: how many of each tactic in a
 month, and how many wait for review."""
 
 from __future__ import annotations
@@ -16,13 +16,20 @@ from casebook.incidents.service import INCIDENTS
 AWAITING_REVIEW = "submitted"
 
 
-async def tactic_counts(session: AsyncSession, actor: Actor, since: date) -> list[tuple[str, int]]:
-    """Incidents per tactic that occurred on or after `since`, most frequent first."""
+async def tactic_counts(
+    session: AsyncSession, actor: Actor, since: date, before: date
+) -> list[tuple[str, int]]:
+    """Incidents per tactic that occurred from `since` up to the day before `before`, most
+    frequent first."""
     count = func.count(Incident.id)
     rows = await session.execute(
         select(incident_tactics.c.tactic_id, count)
         .join(Incident, Incident.id == incident_tactics.c.incident_id)
-        .where(INCIDENTS.visible_to(actor), Incident.occurred_on >= since)
+        .where(
+            INCIDENTS.visible_to(actor),
+            Incident.occurred_on >= since,
+            Incident.occurred_on < before,
+        )
         .group_by(incident_tactics.c.tactic_id)
         .order_by(count.desc(), incident_tactics.c.tactic_id)
     )

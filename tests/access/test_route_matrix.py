@@ -150,6 +150,7 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("POST", "/logout"): page(ok=SIGNED_IN),
     ("GET", "/account"): page(ok=SIGNED_IN),
     ("POST", "/account"): page(ok=SIGNED_IN),
+    ("GET", "/account/keys"): page(ok=SIGNED_IN),
     # Pages of records: read by the group and the attorneys it granted, written by the group's
     # organizers; an organizer's "new" form is theirs whatever group A is.
     ("GET", "/incidents"): page(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -106,3 +108,33 @@ async def test_a_form_sent_as_multipart_is_read_like_any_form(client: Client, wo
     )
     assert saved.status_code == 200
     assert "Guardado." in saved.text
+
+
+async def test_the_dashboard_counts_a_chosen_months_incidents_by_tactic(
+    client: Client, world: World
+) -> None:
+    group = await world.group()
+    organizer = await world.account("organizer", groups={group: "coordinator"})
+    for day, tactic in [
+        ("2025-03-03", "stakeout"),
+        ("2025-03-31", "stakeout"),
+        ("2025-04-01", "stakeout"),
+    ]:
+        created = await client.post(
+            "/api/v1/incidents",
+            json={"group_id": str(group.id), "occurred_on": day, "tactics": [tactic]},
+            headers=organizer.headers,
+        )
+        assert created.status_code == 201, created.text
+    await log_in(client, organizer)
+    march = await client.get("/?month=2025-03", headers=PAGE)
+    assert "Incidents by tactic, March 2025" in march.text
+    assert re.search(r"Stakeout</a></td><td>2</td>", march.text)
+    assert "?month=2025-02" in march.text
+    assert "?month=2025-04" in march.text
+    unreadable = await client.get("/?month=March", headers=PAGE)
+    future = await client.get("/?month=2999-01", headers=PAGE)
+    for page in (unreadable, future):
+        assert page.status_code == 200
+        assert "No incidents in this month." in page.text
+        assert "Next month" not in page.text

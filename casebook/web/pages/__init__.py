@@ -15,6 +15,7 @@ from casebook.web.pages import (
     grants,
     groups,
     incidents,
+    keys,
     people,
     session,
 )
@@ -25,6 +26,7 @@ PAGES = Router(
         *session.ROUTES,
         *dashboard.ROUTES,
         *account.ROUTES,
+        *keys.ROUTES,
         *evidence.ROUTES,
         *incidents.ROUTES,
         *people.ROUTES,

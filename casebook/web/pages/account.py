@@ -8,6 +8,7 @@ from litestar import get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from casebook.accounts.keys import has_keys
 from casebook.accounts.service import set_locale
 from casebook.errors import ValidationFailed
 from casebook.http.dependencies import CurrentActor, Db
@@ -17,8 +18,10 @@ FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 @get("/account", opt={"permission": "account.self"})
-async def account_page(request: AnyRequest, actor: CurrentActor) -> Any:
-    return render(request, "account.html", chosen=actor.locale, errors={})
+async def account_page(request: AnyRequest, db: Db, actor: CurrentActor) -> Any:
+    return render(
+        request, "account.html", chosen=actor.locale, errors={}, has_keys=await has_keys(db, actor)
+    )
 
 
 @post("/account", opt={"permission": "account.self"})
@@ -33,7 +36,14 @@ async def save_account(
         await set_locale(db, actor, chosen)
     except ValidationFailed as failure:
         errors = {error.field: error.message for error in failure.errors}
-        return render(request, "account.html", status_code=422, chosen=chosen, errors=errors)
+        return render(
+            request,
+            "account.html",
+            status_code=422,
+            chosen=chosen,
+            errors=errors,
+            has_keys=await has_keys(db, actor),
+        )
     return see_other("/account?saved=1")
 
 

@@ -115,10 +115,7 @@ export async function unlock({ email, password, secretKeyText }, step) {
     keys = await derive(password, secretKey, storedParams, step);
   }
   const bundle = openStored(stored, keys.unwrapKey, session.account);
-  sessionStorage.setItem(
-    UNLOCKED,
-    JSON.stringify({ userId: String(session.account.id), unwrapKey: b64encode(keys.unwrapKey) }),
-  );
+  keepUnlocked(session.account.id, keys.unwrapKey);
   return { account: session.account, bundle, secretKey };
 }
 
@@ -161,6 +158,12 @@ export async function restoreUnlocked() {
   }
   const stored = await request("GET", "/api/v1/me/keys");
   return { account, bundle: openStored(stored, b64decode(saved.unwrapKey), account) };
+}
+
+/** Keep the unwrap key of account `userId` for this tab, so that the pages opened next can
+ *  open its key bundle (restoreUnlocked). */
+export function keepUnlocked(userId, unwrapKey) {
+  sessionStorage.setItem(UNLOCKED, JSON.stringify({ userId: String(userId), unwrapKey: b64encode(unwrapKey) }));
 }
 
 /** Forget the keys unlocked in this tab (at logout, and on the login page). */

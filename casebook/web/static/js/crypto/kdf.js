@@ -92,6 +92,26 @@ export function paramsFromServer(value) {
   return params;
 }
 
+/** Parameters for a new account (or a password change): MODERATE and a fresh 16-byte salt. */
+export function generateParams() {
+  return { opslimit: MIN_OPSLIMIT, memlimit: MIN_MEMLIMIT, salt: sodium.randombytes_buf(SALT_BYTES) };
+}
+
+/** The parameters as the server stores them ({alg, memlimit, opslimit, salt}). */
+export function paramsJson({ opslimit, memlimit, salt }) {
+  return { alg: "argon2id13", memlimit, opslimit, salt: b64encode(salt) };
+}
+
+/** A new Secret Key: 16 bytes from the CSPRNG. */
+export function generateSecretKey() {
+  return sodium.randombytes_buf(SECRET_KEY_BYTES);
+}
+
+/** A new recovery code: 16 bytes from the CSPRNG. */
+export function generateRecoveryCode() {
+  return sodium.randombytes_buf(RECOVERY_CODE_BYTES);
+}
+
 export function normalizePassword(password) {
   return utf8(password.normalize("NFC"));
 }
