@@ -44,6 +44,11 @@ class Vocabulary:
     def ids(self) -> tuple[str, ...]:
         return tuple(self.terms)
 
+    def label(self, term_id: str, locale: str) -> str:
+        """The label of `term_id` in `locale`; the id itself for a term this version lacks."""
+        term = self.terms.get(term_id)
+        return term.label(locale) if term is not None else term_id
+
 
 def load_vocabulary(path: Path) -> Vocabulary:
     try:

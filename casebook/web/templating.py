@@ -50,8 +50,7 @@ def datetime_filter(context: Context, value: datetime | None) -> str:
 @pass_context
 def label(context: Context, term_id: str, vocabulary: str) -> str:
     """The label of a vocabulary term in the page's language (the id if the term is unknown)."""
-    term = vocabularies()[vocabulary].terms.get(term_id)
-    return term.label(context["locale"]) if term is not None else term_id
+    return vocabularies()[vocabulary].label(term_id, context["locale"])
 
 
 def configure(engine: JinjaTemplateEngine) -> None:

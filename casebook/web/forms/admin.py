@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casebook.accounts.models import ROLES
-from casebook.errors import ValidationFailed
 from casebook.groups.models import GROUP_ROLES
 from casebook.web.forms.reading import Errors, as_uuid, string
 from casebook.web.i18n import N_
@@ -23,11 +22,6 @@ MAX_TEXT = 120
 
 def text(form: Mapping[str, Any], name: str) -> str:
     return string(form.get(name)).strip()
-
-
-def service_errors(failure: ValidationFailed) -> Errors:
-    """A service's field messages by field; the forms name their fields like the services."""
-    return {error.field: error.message for error in failure.errors}
 
 
 def _check_email(errors: Errors, name: str, value: str) -> None:

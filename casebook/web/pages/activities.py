@@ -208,15 +208,9 @@ async def _differences(
     _ = gettext(request)
     groups = {i: g.name for i, g in (await groups_by_id(db, actor)).items()}
     people = await _people_offered(db, actor)
-    kinds = vocabularies()[KINDS].terms
-    locale = page_locale(request)
-
-    def kind(term_id: str) -> str:
-        term = kinds.get(term_id)
-        return term.label(locale) if term is not None else term_id
-
+    kinds, locale = vocabularies()[KINDS], page_locale(request)
     rows = [
-        (_("Kind"), kind(yours.kind), kind(saved.kind)),
+        (_("Kind"), kinds.label(yours.kind, locale), kinds.label(saved.kind, locale)),
         (_("Date"), yours.occurred_on, saved.occurred_on),
         (_("Title"), yours.title, saved.title),
         (_("Description"), yours.description, saved.description),

@@ -17,8 +17,8 @@ from casebook.errors import ValidationFailed
 from casebook.groups.models import GROUP_ROLES
 from casebook.groups.service import list_groups
 from casebook.http.dependencies import CurrentActor, CurrentRuntime, Db
-from casebook.web.forms.admin import InvitationForm, service_errors
-from casebook.web.forms.reading import Errors
+from casebook.web.forms.admin import InvitationForm
+from casebook.web.forms.reading import Errors, service_errors
 from casebook.web.page import AnyRequest, render, see_other
 
 MANAGE = {"permission": "user.manage"}

@@ -16,7 +16,8 @@ from casebook.groups.models import GROUP_ROLES
 from casebook.groups.service import add_member, create_group, get_group, list_groups, members
 from casebook.groups.service import remove_member as remove_membership
 from casebook.http.dependencies import CurrentActor, Db
-from casebook.web.forms.admin import GroupForm, MemberForm, service_errors
+from casebook.web.forms.admin import GroupForm, MemberForm
+from casebook.web.forms.reading import service_errors
 from casebook.web.page import AnyRequest, render, see_other
 
 MANAGE = {"permission": "group.manage"}

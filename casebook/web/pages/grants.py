@@ -20,7 +20,8 @@ from casebook.groups.service import (
     revoke_grant,
 )
 from casebook.http.dependencies import CurrentActor, Db
-from casebook.web.forms.admin import GrantForm, service_errors
+from casebook.web.forms.admin import GrantForm
+from casebook.web.forms.reading import service_errors
 from casebook.web.page import AnyRequest, render, see_other
 
 MANAGE = {"permission": "grant.manage"}

@@ -8,7 +8,6 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import get, post
 from litestar.params import FromPath
@@ -21,7 +20,7 @@ from casebook.errors import Conflict, NotFound, ValidationFailed
 from casebook.evidence.attachments import list_for_incident
 from casebook.groups.service import list_groups
 from casebook.http.dependencies import CurrentActor, Db
-from casebook.http.schemas import decode_cursor, one_page
+from casebook.http.schemas import one_page
 from casebook.incidents.fields import IncidentFields
 from casebook.incidents.service import (
     IncidentView,
@@ -71,14 +70,14 @@ async def incident_list(request: AnyRequest, db: Db, actor: CurrentActor) -> Any
     views: list[IncidentView] = []
     next_url = None
     if where is not None:
-        found = await list_incidents(
-            db, actor, where, after=_after(request.query_params.get("cursor")), limit=PAGE_SIZE + 1
-        )
+        after = reading.cursor_after(request.query_params.get("cursor", ""), date.fromisoformat)
+        found = await list_incidents(db, actor, where, after=after, limit=PAGE_SIZE + 1)
         views, cursor = one_page(
             found, PAGE_SIZE, lambda v: (v.incident.occurred_on, v.incident.id)
         )
-        if cursor is not None:
-            next_url = "/incidents?" + urlencode({**entered.used(), "cursor": cursor})
+        next_page = reading.next_page(entered.used(), cursor)
+        if next_page is not None:
+            next_url = "/incidents" + next_page
     return render(
         request,
         "incidents/list.html",
@@ -90,14 +89,6 @@ async def incident_list(request: AnyRequest, db: Db, actor: CurrentActor) -> Any
         labels=_translated(request, FILTER_LABELS),
         groups=await list_groups(db, actor),
     )
-
-
-def _after(cursor: str | None) -> tuple[date, uuid.UUID] | None:
-    """Where the page starts. A cursor this server did not issue starts from the top."""
-    try:
-        return decode_cursor(cursor, date.fromisoformat) if cursor else None
-    except ValidationFailed:
-        return None
 
 
 @get("/incidents/{incident_id:uuid}", opt=READ)
