@@ -23,6 +23,7 @@ from casebook.web.templating import configure
         ("fr-FR,es;q=0.3,en;q=0.2", "es"),
         ("es;q=0.1,en;q=0.9", "en"),
         ("en;q=0,es;q=0.5", "es"),
+        ("es;q=0", None),
         ("fr, de", None),
         ("*", None),
         ("es;q=abc, en", "en"),

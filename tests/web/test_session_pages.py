@@ -138,3 +138,31 @@ async def test_the_dashboard_counts_a_chosen_months_incidents_by_tactic(
         assert page.status_code == 200
         assert "No incidents in this month." in page.text
         assert "Next month" not in page.text
+
+
+async def test_the_dashboard_counts_the_incidents_awaiting_review_in_its_scope(
+    client: Client, world: World
+) -> None:
+    own, other = await world.group(), await world.group()
+    organizer = await world.account("organizer", groups={own: "coordinator"})
+    outsider = await world.account("organizer", groups={other: "coordinator"})
+    logged = [
+        (organizer, own, "submitted"),
+        (organizer, own, "draft"),
+        (outsider, other, "submitted"),
+    ]
+    for account, group, status in logged:
+        created = await client.post(
+            "/api/v1/incidents",
+            json={
+                "group_id": str(group.id),
+                "occurred_on": "2025-05-05",
+                "tactics": ["stakeout"],
+                "workflow_status": status,
+            },
+            headers=account.headers,
+        )
+        assert created.status_code == 201, created.text
+    await log_in(client, organizer)
+    dashboard = await client.get("/", headers=PAGE)
+    assert "1 incident awaits review" in dashboard.text
