@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,13 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from casebook.access.permissions import PERMISSIONS
+from casebook.access.policy_files import PolicyError, read_policy
 from casebook.accounts.models import ROLES
+from casebook.reports.disclosure_policy import DisclosurePolicy, load_disclosure_policy
 
 HASH_PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY")
-
-
-class PolicyError(Exception):
-    """A policy file is missing, malformed or names something Casebook does not know."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,7 @@ class Policies:
     roles: Mapping[str, frozenset[str]]
     sessions: SessionPolicy
     passwords: PasswordPolicy
+    disclosure: DisclosurePolicy
 
     def permissions_of(self, role: str) -> frozenset[str]:
         return self.roles.get(role, frozenset())
@@ -50,21 +48,11 @@ class Policies:
 
 def load_policies(directory: Path) -> Policies:
     return Policies(
-        roles=_roles(_read(directory / "roles.toml")),
-        sessions=_sessions(_read(directory / "sessions.toml")),
-        passwords=_passwords(_read(directory / "passwords.toml")),
+        roles=_roles(read_policy(directory / "roles.toml")),
+        sessions=_sessions(read_policy(directory / "sessions.toml")),
+        passwords=_passwords(read_policy(directory / "passwords.toml")),
+        disclosure=load_disclosure_policy(directory / "disclosure.toml"),
     )
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise PolicyError(f"{path}: {error}") from error
-    if document.get("version") != 1:
-        raise PolicyError(f"{path}: expected version = 1")
-    return document
 
 
 def _roles(document: dict[str, Any]) -> dict[str, frozenset[str]]:

@@ -12,7 +12,7 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from casebook.access.policy import PolicyError
+from casebook.access.policy_files import PolicyError
 from casebook.config import ConfigError, Settings
 from casebook.errors import FieldError
 from casebook.migrate import schema_is_current
