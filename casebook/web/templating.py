@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_skeleton
-from jinja2 import pass_context
+from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 
@@ -54,7 +54,12 @@ def label(context: Context, term_id: str, vocabulary: str) -> str:
 
 
 def configure(engine: JinjaTemplateEngine) -> None:
-    environment = engine.engine
+    configure_environment(engine.engine)
+
+
+def configure_environment(environment: Environment) -> None:
+    """Translations, date and label filters and the page globals, on any Jinja2 environment
+    (the pages' and the one documents such as reports are rendered with)."""
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=gettext, ngettext=ngettext, newstyle=True
