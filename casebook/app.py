@@ -33,6 +33,7 @@ from casebook.http.rate_limit import kdf_params_limit
 from casebook.http.text_guard import refuse_nul_characters
 from casebook.incidents import routes as incidents
 from casebook.people import routes as people
+from casebook.reports import routes as reports
 from casebook.runtime import Runtime
 from casebook.vocabulary import routes as vocabulary
 from casebook.vocabulary import vocabularies
@@ -60,6 +61,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *vocabulary.ROUTES,
     *audit.ROUTES,
     *evidence.ROUTES,
+    *reports.ROUTES,
     PAGES,
     *web_assets.ROUTES,
 ]

@@ -14,6 +14,7 @@ from casebook.evidence.models import (
 from casebook.groups.models import Grant, Group, Membership
 from casebook.incidents.models import Incident
 from casebook.people.models import Person
+from casebook.reports.models import Release
 
 __all__ = [
     "ApiToken",
@@ -29,6 +30,7 @@ __all__ = [
     "Membership",
     "Person",
     "ProtectedActivity",
+    "Release",
     "User",
     "Vault",
     "VaultGeneration",

@@ -20,6 +20,8 @@ PERMISSIONS: dict[str, str] = {
     "vault.manage": "Create the vault of a group one coordinates and append to its log.",
     "evidence.read": "List the attachments of incidents in one's scope; read those whose vault "
     "log names one as a reader.",
+    "report.read": "Run pattern reports: exact over the records in one's scope, or, for the roles "
+    "policies/disclosure.toml covers, aggregates over every group that pass its disclosure rules.",
     "evidence.write": "Upload attachments to incidents of one's own groups, as a writer in the "
     "vault log.",
 }

@@ -56,6 +56,13 @@ class Api:
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self._send("POST", path, json=body)
 
+    def post_for_file(self, path: str, body: dict[str, Any], *, timeout: float = 600.0) -> bytes:
+        """POST `body` and return the response body as it came (a report file)."""
+        with self._reaching():
+            response = self._client.request("POST", path, json=body, timeout=timeout)
+        self._check(response)
+        return response.content
+
     def put(self, path: str, body: dict[str, Any]) -> Any:
         return self._send("PUT", path, json=body)
 

@@ -15,6 +15,7 @@ from casebook.cli.incidents import incident
 from casebook.cli.keys import keys
 from casebook.cli.password import password, recover
 from casebook.cli.people import person
+from casebook.cli.reports import report
 from casebook.cli.serve import serve
 from casebook.cli.session import accept_invite, login, logout
 from casebook.cli.vault import vault
@@ -30,14 +31,14 @@ def cli() -> None:
       serve, db, admin, user, demo, audit
     From your own computer, against a running server:
       accept-invite, login, group, incident, person, activity, vault, evidence, keys,
-      password, recover, logout
+      password, recover, report, logout
     """
 
 
 for command in (
     serve, db, admin, user, demo, audit,
     accept_invite, login, logout, group, incident, person, activity, vault, evidence,
-    keys, password, recover,
+    keys, password, recover, report,
 ):  # fmt: skip
     cli.add_command(command)
 

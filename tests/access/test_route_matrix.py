@@ -73,6 +73,7 @@ SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 READERS_OF_A = frozenset({ORGANIZER_OWN, ATTORNEY_GRANTED})
 OUTSIDERS_OF_A = frozenset({ORGANIZER_OTHER, ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED})
 ORGANIZERS = frozenset({ORGANIZER_OWN, ORGANIZER_OTHER})
+REPORTERS = READERS_OF_A | OUTSIDERS_OF_A | {RESEARCHER}
 
 RouteKey = tuple[str, str]  # (method, path as declared, e.g. "/api/v1/people/{person_id:uuid}")
 Expectation = dict[str, str]
@@ -120,6 +121,9 @@ GRANTS = "/api/v1/groups/{group_id:uuid}/grants"
 VAULT = "/api/v1/groups/{group_id:uuid}/vault"
 ATTACHMENTS = "/api/v1/incidents/{incident_id:uuid}/attachments"
 ATTACHMENT = "/api/v1/attachments/{attachment_id:uuid}"
+REPORT = "/api/v1/reports/patterns"
+# Aggregate routes: a researcher may get an answer, as long as it names nothing of group A.
+AGGREGATES = frozenset({("POST", REPORT), ("POST", "/reports")})
 
 EXPECTED: dict[RouteKey, Expectation] = {
     # Public: anyone, signed in or not (an Authorization header must not get in the way).
@@ -173,6 +177,10 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("POST", "/activities/{activity_id:uuid}/edit"): page(ok={ORGANIZER_OWN}),
     ("GET", "/groups"): page(ok=READERS_OF_A | {ADMIN}, hidden=OUTSIDERS_OF_A),
     ("GET", "/groups/{group_id:uuid}"): page(ok=READERS_OF_A | {ADMIN}),
+    # Pattern reports: exact over one's own scope; researchers get releases that name no
+    # record (tests/reports checks that no id at all is in them).
+    ("GET", "/reports"): page(ok=REPORTERS),
+    ("POST", "/reports"): page(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A | {RESEARCHER}),
     ("GET", "/groups/{group_id:uuid}/grants"): page(ok={ORGANIZER_OWN, ADMIN}),
     ("POST", "/groups/{group_id:uuid}/grants"): page(ok={ORGANIZER_OWN, ADMIN}),
     ("POST", "/groups/{group_id:uuid}/grants/{grant_id:uuid}/revoke"): page(
@@ -238,6 +246,8 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("POST", ACTIVITIES): expect(ok={ORGANIZER_OWN}, invalid={ORGANIZER_OTHER}),
     ("GET", ACTIVITY): expect(ok=READERS_OF_A),
     ("PATCH", ACTIVITY): expect(ok={ORGANIZER_OWN}),
+    ("POST", REPORT): expect(ok=READERS_OF_A, hidden=OUTSIDERS_OF_A | {RESEARCHER}),
+    ("GET", "/api/v1/reports/releases"): expect(ok=REPORTERS),
     # Evidence (tests/evidence/matrix.py): A's vault is read by A and the attorneys it granted
     # and kept by its coordinator; attachments are uploaded by writers (the organizer of A, who
     # started the pending one), listed to whoever reads the incident and opened by readers
@@ -264,6 +274,8 @@ LISTED_RECORD: dict[RouteKey, Callable[[Scene], object]] = {
     ("GET", INCIDENTS): lambda s: s.incident_id,
     ("GET", ACTIVITIES): lambda s: s.activity_id,
     ("GET", ATTACHMENTS): lambda s: s.extra["complete_attachment"],
+    ("POST", REPORT): lambda s: s.group_a.id,
+    ("POST", "/reports"): lambda s: s.group_a.id,
 }
 
 # Routes whose expected outcome is known to fail: {route: "BUG: ..."}; each becomes a strict
@@ -293,6 +305,10 @@ async def _nothing(scene: Scene) -> Body:
 
 async def _language(scene: Scene) -> Body:
     return {"locale": "es"}
+
+
+async def _report(scene: Scene) -> Body:
+    return {"format": "json"}
 
 
 async def _incident_form(scene: Scene) -> Body:
@@ -449,6 +465,8 @@ ACTOR_BODIES: dict[RouteKey, ActorBodyFactory] = {
 BODIES: dict[RouteKey, BodyFactory] = {
     ("POST", "/logout"): _nothing,
     ("POST", "/account"): _language,
+    ("POST", "/reports"): _report,
+    ("POST", REPORT): _report,
     ("POST", "/incidents/new"): _incident_form,
     ("POST", "/incidents/{incident_id:uuid}/edit"): _incident_edit_form,
     ("POST", "/people/new"): _person_form,
@@ -600,6 +618,9 @@ def test_the_matrix_says_what_the_threat_model_says() -> None:
         if _about_group_a(key):
             for outsider in OUTSIDERS_OF_A:
                 assert outcomes[outsider] in (NOT_FOUND, HIDDEN, INVALID), (key, outsider)
+            if key in AGGREGATES:
+                assert outcomes[RESEARCHER] in (NOT_FOUND, HIDDEN), key
+                continue
             if key[0] in UNSAFE:
                 assert outcomes[ATTORNEY_GRANTED] == NOT_FOUND, key
             assert outcomes[RESEARCHER] == NOT_FOUND, key

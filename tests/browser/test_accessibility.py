@@ -25,7 +25,10 @@ ORGANIZER_PAGES = [
     "/activities",
     "/groups",
     "/account",
+    "/reports",
+    "/reports?show=1",
 ]
+RESEARCHER_PAGES = ["/reports", "/reports?show=1"]
 ADMIN_PAGES = ["/admin", "/admin/users", "/admin/invitations", "/admin/groups", "/admin/audit"]
 
 
@@ -94,11 +97,16 @@ def test_a_form_shown_again_with_errors_meets_wcag_aa(organizer: Page, site: Sit
     assert violations(organizer) == [], organizer.url
 
 
-@pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_admin_pages_meet_wcag_aa(browser: Browser, site: Site, path: str) -> None:
+@pytest.mark.parametrize(
+    ("account", "path"),
+    [("admin", path) for path in ADMIN_PAGES] + [("researcher", path) for path in RESEARCHER_PAGES],
+)
+def test_admin_and_researcher_pages_meet_wcag_aa(
+    browser: Browser, site: Site, account: str, path: str
+) -> None:
     context = new_context(browser, "en")
     page = context.new_page()
-    log_in(page, site.url, demo_email("admin"))
+    log_in(page, site.url, demo_email(account))
     page.goto(site.url + path)
     assert violations(page) == [], page.url
     context.close()

@@ -17,6 +17,7 @@ from casebook.web.pages import (
     incidents,
     keys,
     people,
+    reports,
     session,
 )
 
@@ -37,6 +38,7 @@ PAGES = Router(
         *admin_groups.ROUTES,
         *admin_audit.ROUTES,
         *grants.ROUTES,
+        *reports.ROUTES,
     ],
     opt={"page": True},
     include_in_schema=False,
