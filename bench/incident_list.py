@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -34,17 +31,15 @@ from typing import Any
 
 import httpx
 import server_process
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, select
+from demo_database import add_data_options, bench_data, load_average, load_demo
+from demo_database import group_ids as demo_group_ids
 
 from casebook.accounts.api_tokens import issue_token
 from casebook.accounts.service import create_user
-from casebook.config import REPO_ROOT, Settings
+from casebook.config import Settings
 from casebook.db import transaction
-from casebook.demo import seed_bulk
 from casebook.demo.generate import end_date
-from casebook.groups.models import Group, Membership
+from casebook.groups.models import Membership
 from casebook.runtime import Runtime
 from casebook.vocabulary import vocabularies
 
@@ -64,75 +59,16 @@ class Sample:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--incidents", type=int, default=1_000_000)
+    add_data_options(parser)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="keep the data directory")
-    parser.add_argument("--data-dir", type=Path, help="use (and keep) this data directory")
     args = parser.parse_args()
-
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="casebook-bench-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    database = data_dir / "casebook.sqlite3"
-    settings = Settings(
-        data_dir=data_dir,
-        database_url=f"sqlite+aiosqlite:///{database}",
-        secret_key_hex=secrets.token_hex(32),
-    )
-    print(f"data directory: {data_dir}")
-    print(f"load average:   {_load()}")
-    try:
-        seconds = _load_data(settings, database, args.incidents, args.seed)
-        group_ids = _group_ids(database)
-        token = asyncio.run(_organizer_token(settings, group_ids))
-        samples = _measure(settings, token, group_ids, args.requests, args.seed)
-    finally:
-        if args.keep or args.data_dir:
-            print(f"kept: {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    _report(samples, seconds, database if (args.keep or args.data_dir) else None)
+    with bench_data(args) as data:
+        seconds = load_demo(data.settings, data.database, args.incidents, args.seed)
+        group_ids = demo_group_ids(data.database)
+        token = asyncio.run(_organizer_token(data.settings, group_ids))
+        samples = _measure(data.settings, token, group_ids, args.requests, args.seed)
+    _report(samples, seconds, data.database if data.kept else None)
     return 0
-
-
-def _load_data(settings: Settings, database: Path, incidents: int, seed: int) -> float | None:
-    if database.exists():
-        print("database exists: loading skipped")
-        _print_size(database)
-        return None
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.attributes["database_url"] = settings.database_url
-    config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
-    started = time.perf_counter()
-
-    def progress(done: int) -> None:
-        elapsed = time.perf_counter() - started
-        print(f"  {done:>9,} incidents  {elapsed:6.1f} s", flush=True)
-
-    summary = seed_bulk(settings.database_url, incidents=incidents, seed=seed, progress=progress)
-    seconds = time.perf_counter() - started
-    print(
-        f"loaded {summary.incidents:,} incidents ({summary.rows:,} rows in all tables) "
-        f"in {seconds:.1f} s: {summary.incidents / seconds:,.0f} incidents/s, "
-        f"{summary.rows / seconds:,.0f} rows/s"
-    )
-    _print_size(database)
-    return seconds
-
-
-def _print_size(database: Path) -> None:
-    sizes = {p.name: p.stat().st_size for p in database.parent.glob(database.name + "*")}
-    total = sum(sizes.values())
-    print(f"SQLite size: {total / 2**20:,.0f} MiB ({', '.join(sorted(sizes))})")
-
-
-def _group_ids(database: Path) -> list[uuid.UUID]:
-    engine = create_engine(f"sqlite:///{database}")
-    with engine.connect() as connection:
-        ids = list(connection.scalars(select(Group.id).order_by(Group.name)))
-    engine.dispose()
-    return ids
 
 
 async def _organizer_token(settings: Settings, group_ids: list[uuid.UUID]) -> str:
@@ -263,7 +199,7 @@ def _report(samples: list[Sample], seed_seconds: float | None, kept: Path | None
     if seed_seconds is not None:
         print(f"loading: {seed_seconds:.1f} s")
     print(f"latency: median {median:.1f} ms, p95 {p95:.1f} ms, max {worst:.1f} ms")
-    print(f"load average: {_load()}")
+    print(f"load average: {load_average()}")
     print()
     verdicts = [
         ("median latency", median, TARGET_MEDIAN_MS, "ms"),
@@ -276,13 +212,6 @@ def _report(samples: list[Sample], seed_seconds: float | None, kept: Path | None
         print(f"{verdict}  {name}: {value:.1f} {unit} (target < {target:.0f} {unit})")
     if kept is not None:
         print(f"\ndatabase kept at {kept}")
-
-
-def _load() -> str:
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 if __name__ == "__main__":
