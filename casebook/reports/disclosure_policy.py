@@ -1,8 +1,8 @@
 """The disclosure policy (policies/disclosure.toml): what researchers' releases may contain.
 
 A release for a role under this policy holds aggregate counts only, over allowed dimensions,
-with dates and places coarsened, small counts withheld, and optionally noisy counts paid for
-from a privacy-loss budget per calendar period."""
+with dates coarsened and places given by region, small counts withheld, and optionally noisy
+counts paid for from a privacy-loss budget per calendar period."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ DIMENSIONS = ("tactic", "agency", "region", "month", "stage", "gap", "activity")
 """Dimensions a count table can be over; `activity` counts protected activities."""
 
 DATE_COARSENINGS = ("month", "quarter", "year")
-PLACE_COARSENINGS = ("region", "country")
 PERIODS = ("month", "year")
 
 ALWAYS_DISCLOSED_ROLE = "researcher"
@@ -29,7 +28,7 @@ ALWAYS_DISCLOSED_ROLE = "researcher"
 _KEYS = {
     "cells": ("min_count",),
     "dimensions": ("allowed",),
-    "coarsening": ("date", "place"),
+    "coarsening": ("date",),
     "privacy": ("budget", "period", "max_values_per_incident"),
 }
 _MONTH_KEY = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?")
@@ -44,8 +43,6 @@ class DisclosurePolicy:
     allowed_dimensions: frozenset[str]
     date_coarsening: str
     """One of DATE_COARSENINGS."""
-    place_coarsening: str
-    """One of PLACE_COARSENINGS."""
     budget: float
     """Privacy loss (epsilon) each person may spend per period."""
     period: str
@@ -98,7 +95,6 @@ def load_disclosure_policy(path: Path) -> DisclosurePolicy:
             path, document["dimensions"].get("allowed"), "[dimensions] allowed", DIMENSIONS
         ),
         date_coarsening=_choice(path, document, "coarsening", "date", DATE_COARSENINGS),
-        place_coarsening=_choice(path, document, "coarsening", "place", PLACE_COARSENINGS),
         budget=_budget(path, document),
         period=_choice(path, document, "privacy", "period", PERIODS),
         max_values_per_incident=_integer(

@@ -24,7 +24,7 @@ def test_shipped_policy_holds_the_documented_values(policy: DisclosurePolicy) ->
     assert policy.roles == {"researcher"}
     assert policy.min_count == 11
     assert policy.allowed_dimensions == {"tactic", "agency", "region", "month", "stage", "gap"}
-    assert (policy.date_coarsening, policy.place_coarsening) == ("month", "region")
+    assert policy.date_coarsening == "month"
     assert (policy.budget, policy.period) == (3.0, "month")
     assert policy.max_values_per_incident == 3
     assert policy.applies_to("researcher")
@@ -52,7 +52,7 @@ def edited(tmp_path: Path, old: str, new: str) -> Path:
         ("version = 1\n", "version = 1\nexports = true\n", "unknown key(s) exports"),
         ("min_count = 11", "min_count = 11\nmax_count = 50", "[cells]: max_count"),
         ('date = "month"', 'date = "week"', "[coarsening] date"),
-        ('place = "region"', 'place = "city"', "[coarsening] place"),
+        ('date = "month"', 'date = "month"\nplace = "city"', "place"),
         ("budget = 3.0", "budget = 0.0", "[privacy] budget"),
         ("budget = 3.0", "budget = -1", "[privacy] budget"),
         ("budget = 3.0", 'budget = "3"', "[privacy] budget"),
