@@ -77,6 +77,9 @@ def patterns(
         "epsilon": epsilon,
     }
     body.update({key: value for key, value in optional.items() if value is not None})
+    click.echo(
+        "The server is building the report; over many incidents this takes a while.", err=True
+    )
     with logged_in() as api:
         content = api.post_for_file("/api/v1/reports/patterns", body)
     write_atomically(output, content)
