@@ -59,11 +59,11 @@ class PermutationTest:
     observed: int
     """Incidents within `window_days` after a protected activity of the same person or group."""
     expected: float
-    """The mean of that count over the shuffles."""
+    """That count expected if every incident fell on a random day of the window."""
     permutations: int
     seed: int
     p_value: float
-    """(1 + shuffles with a count >= observed) / (1 + permutations)."""
+    """(1 + random re-datings with a count >= observed) / (1 + permutations)."""
     window_start: date
     window_end: date
 

@@ -3,16 +3,16 @@ activity of its people and groups; the distribution of those gaps; and a permuta
 whether incidents follow activity more closely than chance would have them.
 
 Incidents are grouped into profiles: incidents whose targets' protected activities fall on the
-same days share a profile. Gaps are one vectorised binary search; the permutation test draws
-counts per profile and day rather than shuffling incidents one by one whenever that is cheaper,
-which it is for many incidents over few profiles."""
+same days share a profile. Gaps are one vectorised binary search; the test's random re-datings
+are drawn per profile, not per incident, so they cost the same for a million incidents as for
+a hundred."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,8 +24,6 @@ NONE_EARLIER = -1
 
 _BUCKET_LAST_DAYS = (7, 30, 90, 180, 365)
 """The last day of each bounded bucket of GAP_BUCKETS, in order; larger gaps are `over-365`."""
-
-Sampler = Literal["shuffle", "grouped"]
 
 Target = TypeVar("Target", bound=Hashable)
 
@@ -157,155 +155,67 @@ def median_gap(gaps: NDArray[np.int64]) -> int | None:
     return int(np.partition(measured, middle)[middle])
 
 
-@dataclass(frozen=True, eq=False)
-class PermutationNull:
-    """What the permutation test needs of the data, lumped: incidents fall into classes of
-    profiles and of days such that whether an incident counts depends only on its two classes.
-    `within[r, c]` says whether an incident of profile class r on a day of class c falls within
-    TEST_WINDOW days after an activity of its targets."""
-
-    within: NDArray[np.bool_]
-    incident_rows: NDArray[np.intp]
-    incident_columns: NDArray[np.intp]
-    row_sizes: NDArray[np.int64]
-    column_sizes: NDArray[np.int64]
-    tree: Mapping[tuple[int, int], NDArray[np.intp]]
-    """The grouped sampler's halving tree over the profile classes: for each node (its first
-    and stop row), the class of each column among the day classes its rows tell apart."""
-
-    @classmethod
-    def of(cls, data: TimingData) -> PermutationNull:
-        days, day_index = np.unique(data.incident_days, return_inverse=True)
-        profiles = len(data.profile_activities)
-        grid = _gaps(
-            np.tile(days, profiles),
-            np.repeat(np.arange(profiles), days.size),
-            data.profile_activities,
-        )
-        within = ((grid >= 0) & (grid <= TEST_WINDOW)).reshape(profiles, days.size)
-        # Lumping identical rows (and columns) keeps the test exact: shuffling days among
-        # incidents moves the same number of incidents between classes as it would between the
-        # profiles (days) they lump, and whether an incident counts is the same across a class.
-        # Sorted rows put alike profile classes side by side, in the same nodes of the tree.
-        rows, row_of_profile = np.unique(within, axis=0, return_inverse=True)
-        columns, column_of_day = np.unique(rows.T, axis=0, return_inverse=True)
-        incident_rows = row_of_profile[data.incident_profiles]
-        incident_columns = column_of_day[day_index]
-        return cls(
-            within=np.ascontiguousarray(columns.T),
-            incident_rows=incident_rows,
-            incident_columns=incident_columns,
-            row_sizes=np.bincount(incident_rows, minlength=len(rows)).astype(np.int64),
-            column_sizes=np.bincount(incident_columns, minlength=len(columns)).astype(np.int64),
-            tree=_halving_tree(columns.T),
-        )
-
-    def observed(self) -> int:
-        """Incidents within TEST_WINDOW days after an activity of their targets."""
-        return int(np.count_nonzero(self.within[self.incident_rows, self.incident_columns]))
-
-    def sampler(self) -> Sampler:
-        """The cheaper of the two samplers for this data, by costs measured per permutation:
-        about 20 ns per incident shuffled, 250 ns per hypergeometric draw of the grouped one."""
-        draws = sum(
-            int(classes.max()) for (first, stop), classes in self.tree.items() if stop - first > 1
-        )
-        return "grouped" if 250 * draws < 20 * self.incident_rows.size else "shuffle"
-
-    def sample(
-        self, permutations: int, rng: np.random.Generator, sampler: Sampler
-    ) -> NDArray[np.int64]:
-        """The count of incidents within the window, once per random shuffle of the incident
-        days among the incidents. Both samplers draw from exactly this distribution: `shuffle`
-        permutes the days itself; `grouped` draws only how many incidents of each day class go
-        to each half of the profile classes, then to each half of that half, and so on, which
-        is the multivariate hypergeometric law a shuffle gives those counts."""
-        if sampler == "shuffle":
-            return np.array([self._shuffled(rng) for _ in range(permutations)], dtype=np.int64)
-        received = np.repeat(self.column_sizes[:, np.newaxis], permutations, axis=1)
-        return self._allot(rng, 0, len(self.within), received)
-
-    def _shuffled(self, rng: np.random.Generator) -> int:
-        cells = self.incident_rows * self.within.shape[1] + rng.permutation(self.incident_columns)
-        return int(np.count_nonzero(self.within.ravel()[cells]))
-
-    def _allot(
-        self, rng: np.random.Generator, first: int, stop: int, received: NDArray[np.int64]
-    ) -> NDArray[np.int64]:
-        """Per permutation, the incidents within the window among profile classes `first` to
-        `stop` (excluded), given how many incidents of each of the node's day classes they
-        received (a row per class, a column per permutation)."""
-        classes = self.tree[first, stop]
-        if stop - first == 1:
-            within = np.zeros(len(received), dtype=np.int64)
-            within[classes] = self.within[first]
-            return within @ received
-        middle = (first + stop) // 2
-        to_first = _hypergeometric_split(rng, received, int(self.row_sizes[first:middle].sum()))
-        return self._allot(
-            rng, first, middle, self._lump(to_first, classes, first, middle)
-        ) + self._allot(rng, middle, stop, self._lump(received - to_first, classes, middle, stop))
-
-    def _lump(
-        self, received: NDArray[np.int64], classes: NDArray[np.intp], first: int, stop: int
-    ) -> NDArray[np.int64]:
-        """`received`, by the day classes of a node, summed into those of its child."""
-        coarse_of_class = np.empty(len(received), dtype=np.intp)
-        coarse_of_class[classes] = self.tree[first, stop]
-        order = np.argsort(coarse_of_class, kind="stable")
-        starts = np.flatnonzero(np.diff(coarse_of_class[order], prepend=-1))
-        return np.add.reduceat(received[order], starts, axis=0)
+def within_test_window(gaps: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Which incidents came within TEST_WINDOW days after an activity of their targets."""
+    return (gaps >= 0) & (gaps <= TEST_WINDOW)
 
 
-def _halving_tree(within: NDArray[np.bool_]) -> dict[tuple[int, int], NDArray[np.intp]]:
-    """For rows `first` to `stop` of `within`, and then each half of them down to single rows,
-    the class of each column among the distinct columns of those rows."""
-    tree: dict[tuple[int, int], NDArray[np.intp]] = {}
-    spans = [(0, len(within))]
-    while spans:
-        first, stop = spans.pop()
-        tree[first, stop] = np.unique(within[first:stop].T, axis=0, return_inverse=True)[1]
-        if stop - first > 1:
-            middle = (first + stop) // 2
-            spans += [(first, middle), (middle, stop)]
-    return tree
+def chance_within(data: TimingData) -> NDArray[np.float64]:
+    """Per profile, the share of the window's days that lie within TEST_WINDOW days after one
+    of its activities: the chance that an incident of that profile on a random day of the
+    window falls within the test window."""
+    days = data.span + 1
+    shares = np.empty(len(data.profile_activities))
+    for profile, activities in enumerate(data.profile_activities):
+        first = np.maximum(activities, 0)
+        last = np.minimum(activities.astype(np.int64) + TEST_WINDOW, data.span)
+        # Stretches of equal length in order of their starts: a day already covered by an
+        # earlier stretch is not counted again.
+        covered_until = np.concatenate(([-1], np.maximum.accumulate(last)[:-1]))
+        new_days = last - np.maximum(first, covered_until + 1) + 1
+        shares[profile] = np.clip(new_days, 0, None).sum() / days
+    return shares
 
 
-def _hypergeometric_split(
-    rng: np.random.Generator, counts: NDArray[np.int64], size: int
-) -> NDArray[np.int64]:
-    """Per column of `counts` (items per class, a row per class), how many of each class a
-    uniformly random subset of `size` items holds: class after class, hypergeometric draws."""
-    taken = np.empty_like(counts)
-    wanted = np.full(counts.shape[1], size, dtype=np.int64)
-    rest = counts.sum(axis=0)
-    for row in range(len(counts) - 1):
-        rest -= counts[row]
-        taken[row] = rng.hypergeometric(counts[row], rest, wanted)
-        wanted -= taken[row]
-    taken[-1] = wanted
-    return taken
+def null_counts(data: TimingData, permutations: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """The number of incidents within the test window, once for each of `permutations` random
+    re-datings that move every incident to a uniformly random day of the window (each keeps its
+    targets). An incident then falls within the window independently of the others with its
+    profile's `chance_within`, so the incidents of one profile add up to one binomial draw."""
+    chances = chance_within(data)
+    incidents = np.bincount(data.incident_profiles, minlength=len(chances))
+    totals = np.zeros(permutations, dtype=np.int64)
+    for start in range(0, len(chances), _PROFILES_PER_DRAW):
+        part = slice(start, start + _PROFILES_PER_DRAW)
+        sizes, odds = incidents[part], chances[part]
+        totals += rng.binomial(sizes, odds, (permutations, len(sizes))).sum(axis=1)
+    return totals
+
+
+_PROFILES_PER_DRAW = 4096
+"""Profiles drawn for at once: bounds the memory of a draw to permutations x this many."""
 
 
 def permutation_test(
     data: TimingData, *, seed: int, permutations: int = 1000
 ) -> PermutationTest | None:
     """Whether incidents come within TEST_WINDOW days after their targets' activities more
-    often than they would if their days had nothing to do with those activities: the observed
-    days are shuffled among the incidents (each keeps its targets) `permutations` times, and the
-    p-value is the share of shuffles (counting the observed days as one) with at least as many
-    incidents within the window. None when there are fewer than two incidents or no activity."""
+    often than they would if their days had nothing to do with those activities. Under that
+    null every incident's day is a random day of the observation window: the test re-dates all
+    incidents at random `permutations` times, and the p-value is the share of re-datings
+    (counting the observed days as one) with at least as many incidents within the window.
+    None when there are fewer than two incidents or no activity."""
     if permutations < 1:
         raise ValueError("the permutation test needs at least one permutation")
     if data.incident_days.size < 2 or not any(a.size for a in data.profile_activities):
         return None
-    null = PermutationNull.of(data)
-    observed = null.observed()
-    counts = null.sample(permutations, np.random.default_rng(seed), null.sampler())
+    observed = int(np.count_nonzero(within_test_window(gaps(data))))
+    counts = null_counts(data, permutations, np.random.default_rng(seed))
+    incidents = np.bincount(data.incident_profiles, minlength=len(data.profile_activities))
     return PermutationTest(
         window_days=TEST_WINDOW,
         observed=observed,
-        expected=float(counts.mean()),
+        expected=float(incidents @ chance_within(data)),
         permutations=permutations,
         seed=seed,
         p_value=float((1 + np.count_nonzero(counts >= observed)) / (1 + permutations)),

@@ -1,10 +1,8 @@
 """Retaliation timing: gaps with known answers, their distribution, and the permutation test's
-behaviour with a planted association, under the null, and across its two samplers."""
+behaviour with a planted association, under the null, and against its exact distribution."""
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
@@ -14,12 +12,12 @@ from hypothesis import strategies as st
 
 from casebook.reports.timing import (
     NONE_EARLIER,
-    PermutationNull,
-    Sampler,
     TimingData,
+    chance_within,
     gap_distribution,
     gaps,
     median_gap,
+    null_counts,
     permutation_test,
     window_shares,
 )
@@ -190,13 +188,14 @@ def test_same_seed_same_p_value_and_other_seeds_valid() -> None:
         assert other.p_value * 51 == pytest.approx(round(other.p_value * 51))
 
 
-def test_shuffles_that_tie_the_observed_count_count_against_it() -> None:
-    # One target for all: shuffling days among its incidents cannot change the count.
+def test_re_datings_that_tie_the_observed_count_count_against_it() -> None:
+    # An activity every day: wherever an incident is moved, it is within the window.
+    daily = {"g1": [START + timedelta(days=n) for n in range((END - START).days + 1)]}
     same = [(on, ["g1"]) for on, _ in INCIDENTS]
-    test = permutation_test(TimingData.build(START, END, same, ACTIVITIES), seed=1)
+    test = permutation_test(TimingData.build(START, END, same, daily), seed=1)
     assert test is not None
-    assert test.observed == 1
-    assert test.expected == 1
+    assert test.observed == len(INCIDENTS)
+    assert test.expected == len(INCIDENTS)
     assert test.p_value == 1
 
 
@@ -209,7 +208,18 @@ def test_nothing_to_test_and_too_few_permutations() -> None:
         permutation_test(constructed(), seed=1, permutations=0)
 
 
-def test_both_samplers_draw_the_exact_permutation_distribution() -> None:
+def test_the_chance_of_a_random_day_counts_each_covered_day_once() -> None:
+    # A 100-day window; activities on days -5, 10, 20 and 95 cover days 0-50 and 95-99 with
+    # their 30 days after (overlaps counted once, days outside the window not at all).
+    window_end = START + timedelta(days=99)
+    activities = {"g": [START + timedelta(days=n) for n in (-5, 10, 20, 95)], "h": []}
+    data = TimingData.build(START, window_end, [(START, ["g"]), (START, ["h"])], activities)
+    assert chance_within(data).tolist() == [56 / 100, 0.0]
+
+
+def test_re_datings_draw_the_exact_null_distribution() -> None:
+    """Moved to random days, the count is a sum of independent draws: its exact distribution
+    is the convolution of one Bernoulli per incident."""
     data = TimingData.build(
         START,
         END,
@@ -223,50 +233,30 @@ def test_both_samplers_draw_the_exact_permutation_distribution() -> None:
         ],
         {"a": [day(3, 1)], "b": [day(6, 1)], "c": [day(8, 20), day(2, 25)]},
     )
-    exact: Counter[int] = Counter()
-    for order in itertools.permutations(data.incident_days.tolist()):
-        shuffled = TimingData(
-            START,
-            END,
-            np.array(order, dtype=np.int32),
-            data.incident_profiles,
-            data.profile_activities,
-        )
-        exact[int(np.count_nonzero((gaps(shuffled) >= 0) & (gaps(shuffled) <= 30)))] += 1
-    total = sum(exact.values())
-    null = PermutationNull.of(data)
-    for sampler in ("shuffle", "grouped"):
-        draws = null.sample(10_000, np.random.default_rng(5), sampler)
-        seen = Counter(draws.tolist())
-        assert set(seen) <= set(exact)
-        for value, ways in exact.items():
-            assert seen[value] / 10_000 == pytest.approx(ways / total, abs=0.025)
+    exact = np.array([1.0])
+    chances = chance_within(data)
+    for profile in data.incident_profiles:
+        exact = np.convolve(exact, [1 - chances[profile], chances[profile]])
+    draws = null_counts(data, 20_000, np.random.default_rng(5))
+    seen = np.bincount(draws, minlength=len(exact)) / 20_000
+    assert seen.shape == exact.shape
+    assert seen == pytest.approx(exact, abs=0.015)
 
 
-@pytest.mark.parametrize("sampler", ["shuffle", "grouped"])
-def test_both_samplers_average_to_the_exact_expectation(sampler: Sampler) -> None:
+def test_the_expected_count_is_the_mean_of_the_re_datings() -> None:
     data = unrelated(seed=4, incidents=3000)
-    # Under the null each incident is equally likely to get any of the observed days, so the
-    # expected count is the mean over (incident, observed day) pairs of "within 30 days".
-    days, per_day = np.unique(data.incident_days, return_counts=True)
-    profiles, per_profile = np.unique(data.incident_profiles, return_counts=True)
-    every_pair = TimingData(
-        data.window_start,
-        data.window_end,
-        np.tile(days, len(profiles)),
-        np.repeat(profiles, len(days)),
-        data.profile_activities,
-    )
-    pair_gaps = gaps(every_pair)
-    weights = np.outer(per_profile, per_day).ravel()
-    exact = weights[(pair_gaps >= 0) & (pair_gaps <= 30)].sum() / data.incident_days.size
-    draws = PermutationNull.of(data).sample(400, np.random.default_rng(9), sampler)
-    assert abs(draws.mean() - exact) < 5 * draws.std() / np.sqrt(400)
+    test = permutation_test(data, seed=9, permutations=2000)
+    assert test is not None
+    draws = null_counts(data, 2000, np.random.default_rng(9))
+    assert abs(draws.mean() - test.expected) < 5 * draws.std() / np.sqrt(2000)
 
 
-def test_the_grouped_sampler_is_chosen_for_few_profiles_and_many_incidents() -> None:
-    assert PermutationNull.of(planted(seed=2, incidents=20_000)).sampler() == "grouped"
-    assert PermutationNull.of(constructed()).sampler() == "shuffle"
+def test_a_million_incidents_cost_no_more_draws_than_their_profiles() -> None:
+    big = planted(seed=2, incidents=200_000)
+    assert len(big.profile_activities) == 3
+    test = permutation_test(big, seed=3)
+    assert test is not None
+    assert test.p_value == 1 / 1001
 
 
 targets = st.lists(st.sampled_from("abcdef"), min_size=1, max_size=3, unique=True)
