@@ -40,7 +40,7 @@ from sqlalchemy import event
 from casebook.access.actor import Actor, load_actor
 from casebook.accounts.service import create_user
 from casebook.config import Settings
-from casebook.db import transaction
+from casebook.db import SQLITE_PRAGMAS, transaction
 from casebook.groups.models import Membership
 from casebook.reports import exports
 from casebook.reports.report import ReportRequest
@@ -57,6 +57,9 @@ class Measurement:
     report_seconds: list[float] = field(default_factory=list)
     sql_seconds: list[float] = field(default_factory=list)
     statements: list[tuple[str, Any]] = field(default_factory=list)
+    statement_seconds: list[float] = field(default_factory=list)
+    """Per statement, the best of --runs bare SQL times."""
+    statement_rows: list[int] = field(default_factory=list)
     incidents: int | None = None
 
 
@@ -64,6 +67,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_options(parser)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--per-select", action="store_true", help="also print each SELECT's bare SQL time"
+    )
     args = parser.parse_args()
     with bench_data(args) as data:
         load_demo(data.settings, data.database, args.incidents, args.seed)
@@ -72,6 +78,8 @@ def main() -> int:
         for measurement in measurements:
             _replay(data.database, measurement, args.runs)
     _print(measurements)
+    if args.per_select:
+        _print_statements(measurements)
     return 0
 
 
@@ -134,13 +142,25 @@ def _recording(runtime: Runtime, measurement: Measurement | None) -> Iterator[No
 
 
 def _replay(database: Path, measurement: Measurement, runs: int) -> None:
-    """The report's SELECTs on a plain sqlite3 connection: every row fetched, nothing else."""
+    """The report's SELECTs on a plain sqlite3 connection (with the pragmas Casebook sets on
+    its own): every row fetched, nothing else."""
     connection = sqlite3.connect(database)
+    for pragma in SQLITE_PRAGMAS:
+        connection.execute(f"PRAGMA {pragma}")
+    count = len(measurement.statements)
+    measurement.statement_seconds = [float("inf")] * count
+    measurement.statement_rows = [0] * count
     try:
         for _ in range(runs):
             started = time.perf_counter()
-            for statement, parameters in measurement.statements:
-                connection.execute(statement, parameters).fetchall()
+            for index, (statement, parameters) in enumerate(measurement.statements):
+                before = time.perf_counter()
+                rows = connection.execute(statement, parameters).fetchall()
+                seconds = time.perf_counter() - before
+                measurement.statement_seconds[index] = min(
+                    measurement.statement_seconds[index], seconds
+                )
+                measurement.statement_rows[index] = len(rows)
             measurement.sql_seconds.append(time.perf_counter() - started)
     finally:
         connection.close()
@@ -166,6 +186,17 @@ def _print(measurements: list[Measurement]) -> None:
     for name, value, target, unit in verdicts:
         verdict = "PASS" if value < target else "FAIL"
         print(f"{verdict}  {name}: {value:.2f} {unit} (target < {target:g} {unit})")
+
+
+def _print_statements(measurements: list[Measurement]) -> None:
+    """Each SELECT's bare SQL time (best of --runs), rows fetched and opening words."""
+    for m in measurements:
+        print(f"\n{m.who}: bare SQL per SELECT")
+        for statement, seconds, rows in zip(
+            m.statements, m.statement_seconds, m.statement_rows, strict=True
+        ):
+            text = " ".join(statement[0].split())
+            print(f"  {seconds:6.2f}s {rows:>9,} rows  {text[:110]}")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,19 @@ class Incident(IdMixin, Base):
         Index("ix_incidents_group_occurred", "group_id", "occurred_on", "id"),
         Index("ix_incidents_occurred", "occurred_on", "id"),
         Index("ix_incidents_region", "region", "occurred_on"),
+        # Pattern reports (casebook.reports.queries): counts by group, place and day read in
+        # index order, and a group's incidents walked in id order with what reports read.
+        Index(
+            "ix_incidents_report_cube",
+            "group_id",
+            "region",
+            "country",
+            "date_precision",
+            "occurred_on",
+        ),
+        Index(
+            "ix_incidents_report_walk", "group_id", "id", "region", "date_precision", "occurred_on"
+        ),
     )
 
     group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="RESTRICT"))

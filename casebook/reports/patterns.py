@@ -13,7 +13,7 @@ from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.reports import queries, timing
-from casebook.reports.queries import Activity, CubeCell, PersonTactic, Where
+from casebook.reports.queries import Activity, CubeCell, DatedIncidents, PersonTactic, Where
 from casebook.reports.report import (
     GAP_BUCKETS,
     STAGES,
@@ -52,12 +52,13 @@ async def gather_counts(
     activities: Where,
     per_incident: int | None = None,
 ) -> Counts:
+    links = await queries.link_counts(session, incidents)
     return Counts(
         cube=await queries.incident_cube(session, incidents),
-        tactics=await queries.tactic_counts(session, place, incidents, per_incident),
-        agencies=await queries.agency_counts(session, place, incidents, per_incident),
-        person_tactics=await queries.person_tactics(session, incidents),
-        person_incidents=await queries.person_incident_counts(session, incidents),
+        tactics=queries.linked_counts(links, "tactics", place, per_incident),
+        agencies=queries.linked_counts(links, "agencies", place, per_incident),
+        person_tactics=links.person_tactics,
+        person_incidents=links.person_incidents,
         activities=await queries.activities(session, activities),
     )
 
@@ -206,34 +207,33 @@ async def retaliation_timing(
 ) -> Timing:
     """Gaps from the latest earlier protected activity of the same person or group, for the
     incidents dated to the day, and the permutation test on them."""
-    dated = await queries.dated_incident_targets(session, incidents)
+    dated = await queries.dated_incidents(session, incidents)
     activity_dates: dict[str, list[date]] = defaultdict(list)
     for activity in activities:
         for group_id in activity.group_ids:
             activity_dates[f"group:{group_id}"].append(activity.occurred_on)
         for person_id in activity.person_ids:
             activity_dates[f"person:{person_id}"].append(activity.occurred_on)
-    days = [on for on, _ in dated.values()]
-    start = since or min(days, default=until or EPOCH)
-    end = until or max(days, default=start)
-    incidents_and_targets = list(dated.values())
+    firsts = [row.days.min() for row in dated]
+    lasts = [row.days.max() for row in dated]
+    start = since or (min(firsts).item() if firsts else until or EPOCH)
+    end = until or (max(lasts).item() if lasts else start)
     # The permutation test is seconds of CPU on a large record: off the event loop.
-    return await to_thread.run_sync(
-        timing_summary, start, end, incidents_and_targets, activity_dates, seed
-    )
+    return await to_thread.run_sync(timing_summary, start, end, dated, activity_dates, seed)
 
 
 def timing_summary(
     start: date,
     end: date,
-    incidents: list[tuple[date, list[str]]],
+    incidents: Sequence[DatedIncidents],
     activity_dates: Mapping[str, list[date]],
     seed: int,
 ) -> Timing:
-    data = timing.TimingData.build(start, end, incidents, activity_dates)
+    grouped = ((row.targets, row.days) for row in incidents)
+    data = timing.TimingData.from_days(start, end, grouped, activity_dates)
     gaps = timing.gaps(data)
     return Timing(
-        incidents=len(incidents),
+        incidents=int(data.incident_days.size),
         gaps=count_table("gaps", "gap", GAP_BUCKETS, timing.gap_distribution(gaps)),
         shares=timing.window_shares(gaps),
         median_gap=timing.median_gap(gaps),

@@ -1,19 +1,22 @@
-"""The SQL a pattern report needs: grouped counts computed by the database, and the few
-per-incident facts the retaliation-timing test needs (dates and targets).
+"""The SQL a pattern report needs: incidents counted by the database, by group, place and
+day, by their links (tactics, agencies, people), and by day and targets for retaliation timing.
 
 Every function takes `where`, the conditions on `incidents` that say which incidents the report
 covers (the actor's scope, the group and the period asked for)."""
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, extract, func, select
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import ColumnElement, Date, String, Table, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.activities.models import ProtectedActivity, activity_groups, activity_people
@@ -42,12 +45,17 @@ class CubeCell:
 
 
 def period(since: date | None, until: date | None) -> list[ColumnElement[bool]]:
-    """Incidents from `since` to `until`, both included (either may be open)."""
+    """Incidents from `since` to `until`, both included (either may be open). The day goes
+    through date() so that the database does not pick an index on `occurred_on` for these
+    conditions: the report's queries read incidents through indexes that hold every column
+    they need, where one on `occurred_on` would cost a table lookup per incident of the
+    period (seconds over years of a large record)."""
+    day = func.date(Incident.occurred_on, type_=Date)
     conditions = []
     if since is not None:
-        conditions.append(Incident.occurred_on >= since)
+        conditions.append(day >= since)
     if until is not None:
-        conditions.append(Incident.occurred_on <= until)
+        conditions.append(day <= until)
     return conditions
 
 
@@ -56,16 +64,20 @@ def month_key(year: int, month: int | None) -> str:
 
 
 async def incident_cube(session: AsyncSession, where: Where) -> list[CubeCell]:
-    year = extract("year", Incident.occurred_on)
-    month = extract("month", Incident.occurred_on)
-    columns = (Incident.group_id, Incident.region, Incident.country, Incident.date_precision)
-    rows = await session.execute(
-        select(*columns, year, month, func.count()).where(*where).group_by(*columns, year, month)
+    # Grouped by the raw date rather than by year and month: the groups then come in the order
+    # of ix_incidents_report_cube, without a sort; days are folded into months here.
+    columns = (
+        Incident.group_id,
+        Incident.region,
+        Incident.country,
+        Incident.date_precision,
+        Incident.occurred_on,
     )
+    rows = await session.execute(select(*columns, func.count()).where(*where).group_by(*columns))
     cells: dict[tuple[uuid.UUID, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for group_id, region, country, precision, in_year, in_month, count in rows:
-        key = month_key(int(in_year), None if precision == "year" else int(in_month))
-        totals = cells[(group_id, region, country, key)]
+    for group_id, region, country, precision, occurred_on, count in rows:
+        month = None if precision == "year" else occurred_on.month
+        totals = cells[(group_id, region, country, month_key(occurred_on.year, month))]
         totals[0] += count if precision == "day" else 0
         totals[1] += count
     return [
@@ -74,58 +86,45 @@ async def incident_cube(session: AsyncSession, where: Where) -> list[CubeCell]:
     ]
 
 
-def place_column(place: str) -> Any:
-    """The incident column a report's place dimension counts by."""
-    columns: dict[str, Any] = {
-        "group": Incident.group_id,
-        "region": Incident.region,
-        "country": Incident.country,
-    }
-    return columns[place]
+LIST_SEPARATOR = ","
+"""Between the values of one incident's link, as the database lists them (ids and vocabulary
+ids hold no comma)."""
 
 
-async def linked_counts(
-    session: AsyncSession,
-    link: Table,
-    column: str,
-    place: str,
-    where: Where,
-    per_incident: int | None = None,
-) -> dict[tuple[str, str], int]:
-    """(linked value, place) -> incidents, for a link table such as incident_tactics. With
-    `per_incident`, each incident counts only under its first `per_incident` values (in id
-    order): the contribution bound differentially private counts need."""
-    value: Any = link.c[column]
-    source: Any = link
-    if per_incident is not None:
-        rank = func.row_number().over(partition_by=link.c.incident_id, order_by=value)
-        ranked = select(link.c.incident_id, value, rank.label("rank")).subquery()
-        link_incident, value = ranked.c.incident_id, ranked.c[column]
-        bound = [ranked.c.rank <= per_incident]
-        source = ranked
-    else:
-        link_incident, bound = link.c.incident_id, []
-    place_value = place_column(place)
-    rows = await session.execute(
-        select(value, place_value, func.count())
-        .select_from(source)
-        .join(Incident, Incident.id == link_incident)
-        .where(*where, *bound)
-        .group_by(value, place_value)
+def linked_values(link: Table, column: str) -> Any:
+    """The values of `column` that `link` gives the incident of the enclosing query, as one text
+    (NULL when there are none)."""
+    return (
+        select(func.aggregate_strings(cast(link.c[column], String), LIST_SEPARATOR))
+        .where(link.c.incident_id == Incident.id)
+        .scalar_subquery()
     )
-    return {(str(linked), str(at)): count for linked, at, count in rows}
 
 
-async def tactic_counts(
-    session: AsyncSession, place: str, where: Where, per_incident: int | None = None
-) -> dict[tuple[str, str], int]:
-    return await linked_counts(session, incident_tactics, "tactic_id", place, where, per_incident)
+def each_incident(columns: Sequence[Any], where: Where) -> Any:
+    """One row per incident the report covers, as a materialized common table expression: the
+    grouping over it then cannot make the database read incidents in another order than
+    ix_incidents_report_walk's (a group's incidents by id), the order in which the correlated
+    `linked_values` read the link tables cheaply. Every such query reads `region` or
+    `date_precision` with `id`, which only that index holds together."""
+    return select(*columns).where(*where).cte("per_incident").prefix_with("MATERIALIZED")
 
 
-async def agency_counts(
-    session: AsyncSession, place: str, where: Where, per_incident: int | None = None
-) -> dict[tuple[str, str], int]:
-    return await linked_counts(session, incident_agencies, "agency_id", place, where, per_incident)
+def split(values: str | None) -> tuple[str, ...]:
+    """The values of one `linked_values`, sorted."""
+    return tuple(sorted(values.split(LIST_SEPARATOR))) if values else ()
+
+
+def uuid_text(value: str) -> str:
+    """An id as the database lists it, written as `str(uuid.UUID)` writes it."""
+    return str(uuid.UUID(value))
+
+
+def split_ids(values: str | None) -> tuple[str, ...]:
+    return tuple(sorted(uuid_text(value) for value in split(values)))
+
+
+Values = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -136,27 +135,107 @@ class PersonTactic:
     incidents: int
 
 
-async def person_tactics(session: AsyncSession, where: Where) -> list[PersonTactic]:
+@dataclass(frozen=True)
+class LinkCounts:
+    """Incidents counted by their links: what the tactic, agency and escalation tables are
+    built from."""
+
+    by_place: dict[tuple[str, str, Values, Values], int]
+    """(group id as `str(uuid.UUID)` writes it, region, tactics, agencies) -> incidents; the
+    values sorted."""
+    person_tactics: list[PersonTactic]
     """For each person and tactic: the first date and the number of incidents."""
-    first_on = func.min(Incident.occurred_on)
-    rows = await session.execute(
-        select(incident_people.c.person_id, incident_tactics.c.tactic_id, first_on, func.count())
-        .join(Incident, Incident.id == incident_people.c.incident_id)
-        .join(incident_tactics, incident_tactics.c.incident_id == incident_people.c.incident_id)
-        .where(*where)
-        .group_by(incident_people.c.person_id, incident_tactics.c.tactic_id)
-    )
-    return [PersonTactic(*row) for row in rows]
+    person_incidents: dict[uuid.UUID, int]
 
 
-async def person_incident_counts(session: AsyncSession, where: Where) -> dict[uuid.UUID, int]:
-    rows = await session.execute(
-        select(incident_people.c.person_id, func.count())
-        .join(Incident, Incident.id == incident_people.c.incident_id)
-        .where(*where)
-        .group_by(incident_people.c.person_id)
+async def link_counts(session: AsyncSession, where: Where) -> LinkCounts:
+    """One pass over the incidents: the database counts them by group, region, tactics,
+    agencies and people, and the rows (many, on a large record) are summed here into what the
+    tables need."""
+    incidents = each_incident(
+        [
+            cast(Incident.group_id, String).label("group_id"),
+            Incident.region,
+            Incident.occurred_on,
+            linked_values(incident_tactics, "tactic_id").label("tactics"),
+            linked_values(incident_agencies, "agency_id").label("agencies"),
+            linked_values(incident_people, "person_id").label("people"),
+        ],
+        where,
     )
-    return dict(rows.all())
+    c = incidents.c
+    keys = (c.group_id, c.region, c.tactics, c.agencies, c.people)
+    # Core rows: the ORM's per-row processing would cost more than the query on many rows.
+    connection = await session.connection()
+    rows = await connection.execute(
+        select(c.group_id, c.region, c.tactics, c.agencies, c.people)
+        # The first day as ISO text (YYYY-MM-DD), which sorts as the days do.
+        .add_columns(cast(func.min(c.occurred_on), String), func.count())
+        .group_by(*keys)
+    )
+    by_place: Counter[tuple[str, str, str | None, str | None]] = Counter()
+    by_people: dict[tuple[str | None, str | None], list[Any]] = {}
+    # Loops over many rows: written out, without a function call per row.
+    for group_id, region, tactics, agencies, people, first_on, count in rows.all():
+        by_place[(group_id, region, tactics, agencies)] += count
+        known = by_people.get((people, tactics))
+        if known is None:
+            by_people[(people, tactics)] = [first_on, count]
+        else:
+            known[0] = min(known[0], first_on)
+            known[1] += count
+    # The texts are parsed once each: a few hundred distinct texts recur over many rows.
+    group, values = functools.cache(uuid_text), functools.cache(split)
+    return LinkCounts(
+        {
+            (group(group_id), region, values(tactics), values(agencies)): count
+            for (group_id, region, tactics, agencies), count in by_place.items()
+        },
+        *_per_person(by_people, values),
+    )
+
+
+def _per_person(
+    by_people: dict[tuple[str | None, str | None], list[Any]],
+    values: Callable[[str | None], Values],
+) -> tuple[list[PersonTactic], dict[uuid.UUID, int]]:
+    """Person tactics and incidents per person, from the incidents counted by their people and
+    tactics (each incident under one key)."""
+    pairs: dict[tuple[str, str], list[Any]] = {}
+    people: Counter[str] = Counter()
+    ids = functools.cache(split_ids)
+    for (persons, tactics), (first_on, count) in by_people.items():
+        tactic_ids = values(tactics)
+        for person_id in ids(persons):
+            people[person_id] += count
+            for tactic_id in tactic_ids:
+                known = pairs.get((person_id, tactic_id))
+                if known is None:
+                    pairs[(person_id, tactic_id)] = [first_on, count]
+                else:
+                    known[0] = min(known[0], first_on)
+                    known[1] += count
+    return (
+        [
+            PersonTactic(uuid.UUID(person_id), tactic_id, date.fromisoformat(first_on), count)
+            for (person_id, tactic_id), (first_on, count) in pairs.items()
+        ],
+        {uuid.UUID(person_id): count for person_id, count in people.items()},
+    )
+
+
+def linked_counts(
+    counts: LinkCounts, link: str, place: str, per_incident: int | None = None
+) -> dict[tuple[str, str], int]:
+    """(linked value, place) -> incidents, for `link` `tactics` or `agencies` and `place`
+    `group` or `region`. With `per_incident`, each incident counts only under its first
+    `per_incident` values: the contribution bound differentially private counts need."""
+    totals: Counter[tuple[str, str]] = Counter()
+    for (group_id, region, tactics, agencies), incidents in counts.by_place.items():
+        at = group_id if place == "group" else region
+        for value in (tactics if link == "tactics" else agencies)[:per_incident]:
+            totals[(value, at)] += incidents
+    return dict(totals)
 
 
 @dataclass(frozen=True)
@@ -210,27 +289,39 @@ def _chunks(ids: list[uuid.UUID], size: int = 5000) -> list[list[uuid.UUID]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-async def dated_incident_targets(
-    session: AsyncSession, where: Where
-) -> dict[uuid.UUID, tuple[date, list[str]]]:
-    """Incidents dated to the day, each with its date and its targets: `group:<id>` for every
-    group it is linked to and `person:<id>` for every person involved."""
-    dated = [*where, Incident.date_precision == "day"]
-    incidents: dict[uuid.UUID, tuple[date, list[str]]] = {
-        incident_id: (occurred_on, [])
-        for incident_id, occurred_on in await session.execute(
-            select(Incident.id, Incident.occurred_on).where(*dated)
+@dataclass(frozen=True)
+class DatedIncidents:
+    """The incidents dated to the day that have the same targets: `group:<id>` for every group
+    they are linked to and `person:<id>` for every person involved."""
+
+    targets: tuple[str, ...]
+    days: NDArray[np.datetime64]
+    """The day of each incident, in no particular order."""
+
+
+async def dated_incidents(session: AsyncSession, where: Where) -> list[DatedIncidents]:
+    """The incidents dated to the day, grouped by their targets; the database lists each
+    group's days (a few thousand rows, where a row per incident or per day and targets would
+    be hundreds of thousands to read)."""
+    incidents = each_incident(
+        [
+            Incident.occurred_on,
+            linked_values(incident_groups, "group_id").label("groups"),
+            linked_values(incident_people, "person_id").label("people"),
+        ],
+        [*where, Incident.date_precision == "day"],
+    )
+    keys = (incidents.c.groups, incidents.c.people)
+    days = func.aggregate_strings(cast(incidents.c.occurred_on, String), LIST_SEPARATOR)
+    rows = await session.execute(select(*keys, days).group_by(*keys).order_by(*keys))
+    return [
+        DatedIncidents(
+            (
+                *(f"group:{group_id}" for group_id in split_ids(groups)),
+                *(f"person:{person_id}" for person_id in split_ids(people)),
+            ),
+            # ISO dates (YYYY-MM-DD), which numpy reads as days.
+            np.array(listed.split(LIST_SEPARATOR), dtype="datetime64[D]"),
         )
-    }
-    for link, column, kind in (
-        (incident_groups, "group_id", "group"),
-        (incident_people, "person_id", "person"),
-    ):
-        rows = await session.execute(
-            select(link.c.incident_id, link.c[column])
-            .join(Incident, Incident.id == link.c.incident_id)
-            .where(*dated)
-        )
-        for incident_id, target in rows:
-            incidents[incident_id][1].append(f"{kind}:{target}")
-    return incidents
+        for groups, people, listed in rows
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,24 +70,15 @@ class TimingData:
         """From (day, targets) per incident and the protected-activity days of each target.
         Activities after the window are left out: no incident in it can follow them."""
         origin = window_start.toordinal()
-        last = (window_end - window_start).days
-        days_of: dict[Target, frozenset[int]] = {}
+        profiles = _Profiles(window_start, window_end, activity_dates)
         profile_of_targets: dict[tuple[Target, ...], int] = {}
-        profile_of_days: dict[tuple[int, ...], int] = {}
         incident_days: list[int] = []
         incident_profiles: list[int] = []
         for day, targets in incidents:
             key = tuple(targets)
             profile = profile_of_targets.get(key)
             if profile is None:
-                union: set[int] = set()
-                for target in key:
-                    if target not in days_of:
-                        offsets = (d.toordinal() - origin for d in activity_dates.get(target, ()))
-                        days_of[target] = frozenset(o for o in offsets if o <= last)
-                    union |= days_of[target]
-                profile = profile_of_days.setdefault(tuple(sorted(union)), len(profile_of_days))
-                profile_of_targets[key] = profile
+                profile = profile_of_targets[key] = profiles.of(key)
             incident_days.append(day.toordinal() - origin)
             incident_profiles.append(profile)
         return cls(
@@ -95,8 +86,64 @@ class TimingData:
             window_end,
             np.array(incident_days, dtype=np.int32),
             np.array(incident_profiles, dtype=np.int32),
-            tuple(np.array(days, dtype=np.int32) for days in profile_of_days),
+            profiles.activities(),
         )
+
+    @classmethod
+    def from_days(
+        cls,
+        window_start: date,
+        window_end: date,
+        incidents: Iterable[tuple[Iterable[Target], NDArray[np.datetime64]]],
+        activity_dates: Mapping[Target, Iterable[date]],
+    ) -> TimingData:
+        """As `build`, from incidents grouped by their targets: (targets, the day of each of
+        their incidents). Incidents come group after group; profiles are numbered in the order
+        of the groups."""
+        start = np.datetime64(window_start, "D")
+        profiles = _Profiles(window_start, window_end, activity_dates)
+        incident_days: list[Days] = [np.zeros(0, dtype=np.int32)]
+        incident_profiles: list[Days] = [np.zeros(0, dtype=np.int32)]
+        for targets, days in incidents:
+            profile = profiles.of(targets)
+            incident_days.append((days - start).astype(np.int32))
+            incident_profiles.append(np.full(days.shape, profile, dtype=np.int32))
+        return cls(
+            window_start,
+            window_end,
+            np.concatenate(incident_days),
+            np.concatenate(incident_profiles),
+            profiles.activities(),
+        )
+
+
+class _Profiles(Generic[Target]):
+    """Profiles numbered as they are first asked for: the distinct sets of activity days (in
+    the window or before it) of the targets of incidents."""
+
+    def __init__(
+        self, window_start: date, window_end: date, activity_dates: Mapping[Target, Iterable[date]]
+    ) -> None:
+        self.origin = window_start.toordinal()
+        self.last = (window_end - window_start).days
+        self.activity_dates = activity_dates
+        self.days_of: dict[Target, frozenset[int]] = {}
+        self.profile_of_days: dict[tuple[int, ...], int] = {}
+
+    def of(self, targets: Iterable[Target]) -> int:
+        """The profile of an incident with these targets."""
+        union: set[int] = set()
+        for target in targets:
+            if target not in self.days_of:
+                dates = self.activity_dates.get(target, ())
+                offsets = (d.toordinal() - self.origin for d in dates)
+                self.days_of[target] = frozenset(o for o in offsets if o <= self.last)
+            union |= self.days_of[target]
+        return self.profile_of_days.setdefault(tuple(sorted(union)), len(self.profile_of_days))
+
+    def activities(self) -> tuple[Days, ...]:
+        """Each profile's activity days, by profile number."""
+        return tuple(np.array(days, dtype=np.int32) for days in self.profile_of_days)
 
 
 def gaps(data: TimingData) -> NDArray[np.int64]:
