@@ -6,7 +6,7 @@ privacy) paid for from the requester's privacy-loss budget."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -19,7 +19,7 @@ from casebook.errors import FieldError, ValidationFailed
 from casebook.groups.models import Group
 from casebook.reports import patterns, queries, releases
 from casebook.reports.disclosure_policy import DisclosurePolicy
-from casebook.reports.noise import noisy_table
+from casebook.reports.noise import noisy_table, split_epsilon
 from casebook.reports.queries import Activity, CubeCell
 from casebook.reports.report import (
     GAP_BUCKETS,
@@ -58,6 +58,7 @@ async def disclosed_report(
     counts = await patterns.gather_counts(session, "region", incidents, [], per_incident)
     places = await place_keys(session, counts.cube, noisy)
     months = month_keys(request, counts.cube, policy, noisy)
+    place_of = region_or_other(places)
     in_period = patterns.activity_months(counts.activities, request.since, request.until)
     timing = await patterns.retaliation_timing(
         session, incidents, counts.activities, request.since, request.until
@@ -69,7 +70,14 @@ async def disclosed_report(
             region_table(
                 "agencies_by_region", "agency", "agencies", counts.agencies, places, noisy
             ),
-            incidents_by_region_month(counts.cube, places, months, policy),
+            patterns.incidents_by_place_month(
+                counts.cube,
+                "region",
+                places,
+                months,
+                lambda cell: place_of(cell.region),
+                policy.coarsen_month,
+            ),
             activities_by_month(in_period, months, policy),
             *([] if noisy else [patterns.furthest_stages(counts.person_tactics)]),
             timing.gaps,
@@ -151,29 +159,17 @@ def region_table(
     rows = (
         vocabularies()[vocabulary].ids() if noisy else patterns.vocabulary_rows(vocabulary, counts)
     )
-    known = set(places)
+    place_of = region_or_other(places)
     placed: Counter[tuple[str, str]] = Counter()
     for (value, region), count in counts.items():
-        placed[(value, region if region in known else OTHER_PLACE)] += count
+        placed[(value, place_of(region))] += count
     return count_table(name, dimension, rows, placed, column_dimension="region", columns=places)
 
 
-def incidents_by_region_month(
-    cube: Iterable[CubeCell], places: Sequence[str], months: Sequence[str], policy: DisclosurePolicy
-) -> CountTable:
+def region_or_other(places: Sequence[str]) -> Callable[[str], str]:
+    """A region as a release counts it: itself if it is one of `places`, else `other`."""
     known = set(places)
-    counts: Counter[tuple[str, str]] = Counter()
-    for cell in cube:
-        region = cell.region if cell.region in known else OTHER_PLACE
-        counts[(region, policy.coarsen_month(cell.month))] += cell.incidents
-    return count_table(
-        "incidents_by_region_month",
-        "region",
-        places,
-        counts,
-        column_dimension="month",
-        columns=months,
-    )
+    return lambda region: region if region in known else OTHER_PLACE
 
 
 def activities_by_month(
@@ -199,7 +195,7 @@ def with_noise(
     """Noisy counts for every table, the privacy loss split evenly between them. One incident
     adds 1 to the one-value tables and up to `max_values_per_incident` to the tactic and agency
     tables (the queries count no more values per incident than that)."""
-    share = epsilon / len(tables)
+    share = split_epsilon(epsilon, len(tables))
     multi_valued = {"tactics_by_region", "agencies_by_region"}
     return [
         noisy_table(

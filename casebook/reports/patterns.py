@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,11 +124,17 @@ def linked_table(
 
 
 def incidents_by_place_month(
-    cube: Iterable[CubeCell], place: str, places: Sequence[str], months: Sequence[str]
+    cube: Iterable[CubeCell],
+    place: str,
+    places: Sequence[str],
+    months: Sequence[str],
+    place_of: Callable[[CubeCell], str],
+    month_of: Callable[[str], str] = str,
 ) -> CountTable:
+    """Incidents by place (`place_of` a cube cell) and month (`month_of` its month key)."""
     counts: Counter[tuple[str, str]] = Counter()
     for cell in cube:
-        counts[(place_key(cell, place), cell.month)] += cell.incidents
+        counts[(place_of(cell), month_of(cell.month))] += cell.incidents
     return count_table(
         f"incidents_by_{place}_month",
         place,
@@ -137,10 +143,6 @@ def incidents_by_place_month(
         column_dimension="month",
         columns=months,
     )
-
-
-def place_key(cell: CubeCell, place: str) -> str:
-    return str(cell.group_id) if place == "group" else getattr(cell, place)
 
 
 def activity_months(

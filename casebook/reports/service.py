@@ -84,7 +84,9 @@ async def scoped_report(
             group_keys,
             counts.agencies,
         ),
-        patterns.incidents_by_place_month(counts.cube, "group", group_keys, incident_months),
+        patterns.incidents_by_place_month(
+            counts.cube, "group", group_keys, incident_months, lambda cell: str(cell.group_id)
+        ),
         patterns.activities_by_group_month(in_period, group_keys, activity_months),
         patterns.incidents_by_region(counts.cube),
         patterns.furthest_stages(counts.person_tactics),
