@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Any
 
 import click
 
+from casebook.atomic_file import replaced_when_complete
 from casebook.cli.connection import logged_in
 from casebook.cli.output import echo_table, printable
 from casebook.cli.params import Day
@@ -82,22 +81,9 @@ def patterns(
     )
     with logged_in() as api:
         content = api.post_for_file("/api/v1/reports/patterns", body)
-    write_atomically(output, content)
+    with replaced_when_complete(output) as file:
+        file.write(content)
     click.echo(f"Wrote the pattern report ({chosen.upper()}, {len(content):,} bytes) to {output}.")
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to a temporary file beside `path`, then move it into place, so that a
-    failure never leaves half a report (or destroys the previous one)."""
-    directory = path.parent if str(path.parent) else Path()
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @report.command("releases")

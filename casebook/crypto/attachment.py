@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from nacl import bindings as nb
 from nacl.exceptions import CryptoError
 from nacl.exceptions import RuntimeError as NaclRuntimeError
 
+from casebook.atomic_file import replaced_when_complete
 from casebook.crypto.digests import PlaintextDigests
 from casebook.crypto.errors import (
     PaddingError,
@@ -157,24 +157,15 @@ def decrypt_to_file(
     :class:`~casebook.crypto.errors.CryptoFormatError` subclass is raised."""
     _check_key(file_key)
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as sink, PlaintextDigests() as plain:
-            result = _decrypt(
-                source,
-                sink,
-                plain,
-                file_key=file_key,
-                expected_ids=encode_ids(attachment_id, vault_id, generation),
-                progress=progress,
-            )
-            sink.flush()
-            os.fsync(sink.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replaced_when_complete(path) as sink, PlaintextDigests() as plain:
+        result = _decrypt(
+            source,
+            sink,
+            plain,
+            file_key=file_key,
+            expected_ids=encode_ids(attachment_id, vault_id, generation),
+            progress=progress,
+        )
     return DecryptResult(path, *result)
 
 
