@@ -96,7 +96,7 @@ async def _measure(settings: Settings, group_ids: list[uuid.UUID], runs: int) ->
                     started = time.perf_counter()
                     async with transaction(runtime.sessions) as session:
                         report = await pattern_report(
-                            session, actor, ReportRequest(), runtime.policies.disclosure, "json"
+                            session, runtime, actor, ReportRequest(), "json"
                         )
                     exports.render_json(report)
                     measurement.report_seconds.append(time.perf_counter() - started)

@@ -96,7 +96,22 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "casebook_read_only"
+"""Execution option of `read_only` engines on SQLite."""
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The same database, for transactions that only read. On SQLite they begin deferred, so a
+    long reader (a pattern report) never holds the write lock that writers queue for; on
+    PostgreSQL they are read-only and repeatable-read, so all their queries see one snapshot,
+    as a SQLite reader's do."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{READ_ONLY: True})
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from casebook.access.policy import Policies, load_policies
 from casebook.accounts.passwords import PasswordHasher
 from casebook.config import Settings
-from casebook.db import create_engine, create_sessionmaker
+from casebook.db import create_engine, create_sessionmaker, read_only
 from casebook.evidence.blobs import BlobStore, blob_store_for
 
 
@@ -21,6 +21,8 @@ class Runtime:
     hasher: PasswordHasher
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    readers: async_sessionmaker[AsyncSession]
+    """Sessions for transactions that only read (casebook.db.read_only)."""
     secret: bytes
     blobs: BlobStore
 
@@ -34,6 +36,7 @@ class Runtime:
             hasher=PasswordHasher(policies.passwords),
             engine=engine,
             sessions=create_sessionmaker(engine),
+            readers=create_sessionmaker(read_only(engine)),
             secret=settings.secret_key(),
             blobs=blob_store_for(settings),
         )

@@ -1,10 +1,12 @@
 """Alembic environment: one history for SQLite and PostgreSQL, run over the async engine."""
 
 import asyncio
+from collections.abc import Callable
 from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateIndex, Index
 
 from casebook.config import Settings
 from casebook.db import UTCDateTime, create_engine
@@ -26,6 +28,19 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     return False
 
 
+def created_here(connection: Connection) -> Callable[..., bool]:
+    """Alembic's include_object: an index the models declare for one database only
+    (`Index.ddl_if`), which Alembic does not know of, is compared only on that database."""
+
+    def include(obj: object, _name: str, _type: str, reflected: bool, _other: object) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        if not isinstance(obj, Index) or reflected or condition is None:
+            return True
+        return bool(condition._should_execute(CreateIndex(obj), obj, connection))
+
+    return include
+
+
 def run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -33,6 +48,7 @@ def run_migrations(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_object=created_here(connection),
     )
     with context.begin_transaction():
         context.run_migrations()

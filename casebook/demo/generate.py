@@ -32,6 +32,7 @@ from casebook.incidents.models import (
     incident_groups,
     incident_people,
     incident_tactics,
+    link_list,
 )
 from casebook.people.models import Person, person_groups
 from casebook.vocabulary import vocabularies
@@ -693,6 +694,11 @@ def incident_rows(
                 "created_at": i.created_at,
                 "updated_at": i.created_at,
                 "version": 1,
+                # Whoever inserts links writes the lists (Incident.linked_*).
+                "linked_tactics": link_list(i.tactics),
+                "linked_agencies": link_list(i.agencies),
+                "linked_people": link_list(p for p, _ in i.people),
+                "linked_groups": link_list(i.group_ids),
             }
         )
         tactics.extend((iid, t) for t in i.tactics)

@@ -9,7 +9,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, Table, delete, exists, insert, select
+from sqlalchemy import Select, Table, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
@@ -24,6 +24,7 @@ from casebook.incidents.models import (
     incident_groups,
     incident_people,
     incident_tactics,
+    link_list,
 )
 from casebook.links import insert_links, linked_values, replace_links
 from casebook.queries import contains, newest_first_after
@@ -205,6 +206,18 @@ async def _write_links(
                 for p in fields.people
             ],
         )
+    # The lists reports read: triggers keep them when links go, not when links come.
+    await session.execute(
+        update(Incident)
+        .where(Incident.id == incident_id)
+        .values(
+            linked_tactics=link_list(fields.tactics),
+            linked_agencies=link_list(fields.agencies),
+            linked_people=link_list(p.person_id for p in fields.people),
+            linked_groups=link_list(fields.group_ids),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _views(session: AsyncSession, incidents: list[Incident]) -> list[IncidentView]:

@@ -52,7 +52,8 @@ async def disclosed_report(
     check_request(request)
     noisy = request.epsilon is not None
     if request.epsilon is not None:
-        await releases.reserve(session, actor, policy, request.epsilon)
+        # Refused before the work; the release is paid for once recorded (service.py).
+        await releases.check_budget(session, actor, policy, request.epsilon)
     incidents = queries.period(request.since, request.until)
     per_incident = policy.max_values_per_incident if noisy else None
     counts = await patterns.gather_counts(session, "region", incidents, [], per_incident)

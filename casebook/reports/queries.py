@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,13 +20,7 @@ from sqlalchemy import ColumnElement, Date, String, Table, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.activities.models import ProtectedActivity, activity_groups, activity_people
-from casebook.incidents.models import (
-    Incident,
-    incident_agencies,
-    incident_groups,
-    incident_people,
-    incident_tactics,
-)
+from casebook.incidents.models import LINK_LIST_SEPARATOR, Incident
 
 Where = Sequence[ColumnElement[bool]]
 
@@ -44,12 +38,19 @@ class CubeCell:
     incidents: int
 
 
+# The conditions below wrap their column in a function so that the database does not read the
+# incidents through an index on that column: each report query reads them through an index that
+# holds every column it needs, in the order it groups by, where another index would cost a
+# table lookup per incident (seconds on a large record).
+
+
+def in_groups(groups: Collection[uuid.UUID]) -> ColumnElement[bool]:
+    """Incidents kept by one of `groups`."""
+    return func.coalesce(Incident.group_id, Incident.group_id).in_(groups)
+
+
 def period(since: date | None, until: date | None) -> list[ColumnElement[bool]]:
-    """Incidents from `since` to `until`, both included (either may be open). The day goes
-    through date() so that the database does not pick an index on `occurred_on` for these
-    conditions: the report's queries read incidents through indexes that hold every column
-    they need, where one on `occurred_on` would cost a table lookup per incident of the
-    period (seconds over years of a large record)."""
+    """Incidents from `since` to `until`, both included (either may be open)."""
     day = func.date(Incident.occurred_on, type_=Date)
     conditions = []
     if since is not None:
@@ -67,15 +68,15 @@ async def incident_cube(session: AsyncSession, where: Where) -> list[CubeCell]:
     # Grouped by the raw date rather than by year and month: the groups then come in the order
     # of ix_incidents_report_cube, without a sort; days are folded into months here.
     columns = (
-        Incident.group_id,
         Incident.region,
+        Incident.group_id,
         Incident.country,
         Incident.date_precision,
         Incident.occurred_on,
     )
     rows = await session.execute(select(*columns, func.count()).where(*where).group_by(*columns))
     cells: dict[tuple[uuid.UUID, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for group_id, region, country, precision, occurred_on, count in rows:
+    for region, group_id, country, precision, occurred_on, count in rows:
         month = None if precision == "year" else occurred_on.month
         totals = cells[(group_id, region, country, month_key(occurred_on.year, month))]
         totals[0] += count if precision == "day" else 0
@@ -86,32 +87,12 @@ async def incident_cube(session: AsyncSession, where: Where) -> list[CubeCell]:
     ]
 
 
-LIST_SEPARATOR = ","
-"""Between the values of one incident's link, as the database lists them (ids and vocabulary
-ids hold no comma)."""
+LIST_SEPARATOR = LINK_LIST_SEPARATOR
+"""Between the values of an incident's link list and of the lists the database aggregates."""
 
 
-def linked_values(link: Table, column: str) -> Any:
-    """The values of `column` that `link` gives the incident of the enclosing query, as one text
-    (NULL when there are none)."""
-    return (
-        select(func.aggregate_strings(cast(link.c[column], String), LIST_SEPARATOR))
-        .where(link.c.incident_id == Incident.id)
-        .scalar_subquery()
-    )
-
-
-def each_incident(columns: Sequence[Any], where: Where) -> Any:
-    """One row per incident the report covers, as a materialized common table expression: the
-    grouping over it then cannot make the database read incidents in another order than
-    ix_incidents_report_walk's (a group's incidents by id), the order in which the correlated
-    `linked_values` read the link tables cheaply. Every such query reads `region` or
-    `date_precision` with `id`, which only that index holds together."""
-    return select(*columns).where(*where).cte("per_incident").prefix_with("MATERIALIZED")
-
-
-def split(values: str | None) -> tuple[str, ...]:
-    """The values of one `linked_values`, sorted."""
+def split(values: str) -> tuple[str, ...]:
+    """The values of one list, sorted."""
     return tuple(sorted(values.split(LIST_SEPARATOR))) if values else ()
 
 
@@ -120,7 +101,7 @@ def uuid_text(value: str) -> str:
     return str(uuid.UUID(value))
 
 
-def split_ids(values: str | None) -> tuple[str, ...]:
+def split_ids(values: str) -> tuple[str, ...]:
     return tuple(sorted(uuid_text(value) for value in split(values)))
 
 
@@ -149,62 +130,53 @@ class LinkCounts:
 
 
 async def link_counts(session: AsyncSession, where: Where) -> LinkCounts:
-    """One pass over the incidents: the database counts them by group, region, tactics,
-    agencies and people, and the rows (many, on a large record) are summed here into what the
-    tables need."""
-    incidents = each_incident(
-        [
-            cast(Incident.group_id, String).label("group_id"),
-            Incident.region,
-            Incident.occurred_on,
-            linked_values(incident_tactics, "tactic_id").label("tactics"),
-            linked_values(incident_agencies, "agency_id").label("agencies"),
-            linked_values(incident_people, "person_id").label("people"),
-        ],
-        where,
-    )
-    c = incidents.c
-    keys = (c.group_id, c.region, c.tactics, c.agencies, c.people)
-    # Core rows: the ORM's per-row processing would cost more than the query on many rows.
+    """Incidents counted by the database by their link lists (on SQLite in the order of the
+    report indexes, without a sort); the rows, many on a large record, are summed here."""
+    # Core rows: the ORM's per-row processing would cost more than the queries on many rows.
     connection = await session.connection()
-    rows = await connection.execute(
-        select(c.group_id, c.region, c.tactics, c.agencies, c.people)
-        # The first day as ISO text (YYYY-MM-DD), which sorts as the days do.
-        .add_columns(cast(func.min(c.occurred_on), String), func.count())
-        .group_by(*keys)
+    by_place = await connection.execute(
+        select(
+            cast(Incident.group_id, String),
+            Incident.region,
+            Incident.linked_tactics,
+            Incident.linked_agencies,
+            func.count(),
+        )
+        .where(*where)
+        .group_by(
+            Incident.region, Incident.group_id, Incident.linked_tactics, Incident.linked_agencies
+        )
     )
-    by_place: Counter[tuple[str, str, str | None, str | None]] = Counter()
-    by_people: dict[tuple[str | None, str | None], list[Any]] = {}
-    # Loops over many rows: written out, without a function call per row.
-    for group_id, region, tactics, agencies, people, first_on, count in rows.all():
-        by_place[(group_id, region, tactics, agencies)] += count
-        known = by_people.get((people, tactics))
-        if known is None:
-            by_people[(people, tactics)] = [first_on, count]
-        else:
-            known[0] = min(known[0], first_on)
-            known[1] += count
     # The texts are parsed once each: a few hundred distinct texts recur over many rows.
     group, values = functools.cache(uuid_text), functools.cache(split)
-    return LinkCounts(
-        {
-            (group(group_id), region, values(tactics), values(agencies)): count
-            for (group_id, region, tactics, agencies), count in by_place.items()
-        },
-        *_per_person(by_people, values),
+    places = {
+        (group(group_id), region, values(tactics), values(agencies)): count
+        for group_id, region, tactics, agencies, count in by_place
+    }
+    by_people = await connection.execute(
+        select(
+            Incident.linked_people,
+            Incident.linked_tactics,
+            # The first day as ISO text (YYYY-MM-DD), which sorts as the days do.
+            cast(func.min(Incident.occurred_on), String),
+            func.count(),
+        )
+        .where(*where, Incident.linked_people != "")
+        .group_by(Incident.linked_people, Incident.linked_tactics)
     )
+    return LinkCounts(places, *_per_person(by_people.all(), values))
 
 
 def _per_person(
-    by_people: dict[tuple[str | None, str | None], list[Any]],
-    values: Callable[[str | None], Values],
+    rows: Sequence[Any], values: Callable[[str], Values]
 ) -> tuple[list[PersonTactic], dict[uuid.UUID, int]]:
     """Person tactics and incidents per person, from the incidents counted by their people and
-    tactics (each incident under one key)."""
+    tactics (each incident in one row)."""
     pairs: dict[tuple[str, str], list[Any]] = {}
     people: Counter[str] = Counter()
     ids = functools.cache(split_ids)
-    for (persons, tactics), (first_on, count) in by_people.items():
+    # Loops over many rows: written out, without a function call per value.
+    for persons, tactics, first_on, count in rows:
         tactic_ids = values(tactics)
         for person_id in ids(persons):
             people[person_id] += count
@@ -213,7 +185,8 @@ def _per_person(
                 if known is None:
                     pairs[(person_id, tactic_id)] = [first_on, count]
                 else:
-                    known[0] = min(known[0], first_on)
+                    if first_on < known[0]:
+                        known[0] = first_on
                     known[1] += count
     return (
         [
@@ -300,20 +273,17 @@ class DatedIncidents:
 
 
 async def dated_incidents(session: AsyncSession, where: Where) -> list[DatedIncidents]:
-    """The incidents dated to the day, grouped by their targets; the database lists each
-    group's days (a few thousand rows, where a row per incident or per day and targets would
-    be hundreds of thousands to read)."""
-    incidents = each_incident(
-        [
-            Incident.occurred_on,
-            linked_values(incident_groups, "group_id").label("groups"),
-            linked_values(incident_people, "person_id").label("people"),
-        ],
-        [*where, Incident.date_precision == "day"],
+    """The incidents dated to the day, grouped by their targets (on SQLite in the order of
+    ix_incidents_report_dated); the database lists each group's days (a few thousand rows,
+    where a row per incident would be hundreds of thousands to read)."""
+    keys = (Incident.linked_groups, Incident.linked_people)
+    days = func.aggregate_strings(cast(Incident.occurred_on, String), LIST_SEPARATOR)
+    rows = await session.execute(
+        select(*keys, days)
+        .where(*where, Incident.date_precision == "day")
+        .group_by(*keys)
+        .order_by(*keys)
     )
-    keys = (incidents.c.groups, incidents.c.people)
-    days = func.aggregate_strings(cast(incidents.c.occurred_on, String), LIST_SEPARATOR)
-    rows = await session.execute(select(*keys, days).group_by(*keys).order_by(*keys))
     return [
         DatedIncidents(
             (

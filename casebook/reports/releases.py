@@ -48,12 +48,10 @@ async def budget(
     return Budget(policy.budget, float(spent or 0.0), start, end)
 
 
-async def reserve(
+async def check_budget(
     session: AsyncSession, actor: Actor, policy: DisclosurePolicy, epsilon: float
 ) -> Budget:
-    """Check that `epsilon` fits in what is left of the actor's budget for this period. The
-    actor's row is locked first, so two releases at once cannot both spend the last of it."""
-    await session.execute(select(User.id).where(User.id == actor.user_id).with_for_update())
+    """Refuse `epsilon` unless it fits in what is left of the actor's budget for this period."""
     current = await budget(session, actor, policy)
     if epsilon > current.remaining + 1e-12:
         raise ValidationFailed.single(
@@ -63,6 +61,15 @@ async def reserve(
             f"{current.period_end:%Y-%m-%d}; ask for less, or release without noise",
         )
     return current
+
+
+async def reserve(
+    session: AsyncSession, actor: Actor, policy: DisclosurePolicy, epsilon: float
+) -> Budget:
+    """`check_budget` with the actor's row locked first, until the transaction ends: two
+    releases at once cannot both spend the last of the budget."""
+    await session.execute(select(User.id).where(User.id == actor.user_id).with_for_update())
+    return await check_budget(session, actor, policy, epsilon)
 
 
 async def record_release(

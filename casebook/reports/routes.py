@@ -45,8 +45,7 @@ async def pattern_report(
     """The pattern report over the records in your scope as a file (HTML, PDF, CSV or JSON);
     for researchers, a release under the disclosure policy. Every call is logged as a
     release."""
-    policy = runtime.policies.disclosure
-    report = await service.pattern_report(db, actor, data.request(), policy, data.format)
+    report = await service.pattern_report(db, runtime, actor, data.request(), data.format)
     return await download(report, data.format, actor.locale)
 
 

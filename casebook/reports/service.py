@@ -15,30 +15,37 @@ from casebook.activities.service import ACTIVITIES
 from casebook.db import utcnow
 from casebook.errors import FieldError, NotFound, ValidationFailed
 from casebook.groups.models import Group
-from casebook.incidents.models import Incident
 from casebook.people.models import Person
 from casebook.people.service import PEOPLE
 from casebook.reports import disclosed, patterns, queries, releases
-from casebook.reports.disclosure_policy import DisclosurePolicy
 from casebook.reports.report import PatternReport, ReportRequest
+from casebook.runtime import Runtime
 
 
 async def pattern_report(
     session: AsyncSession,
+    runtime: Runtime,
     actor: Actor,
     request: ReportRequest,
-    policy: DisclosurePolicy,
     format: str,
 ) -> PatternReport:
+    """The report `actor` may have, logged as a release in `session`'s transaction. It is read
+    in a transaction of its own (`runtime.readers`): seconds of reading on a large record hold
+    up no writer."""
     check_period(request)
-    if policy.applies_to(actor.role):
-        report = await disclosed.disclosed_report(session, actor, request, policy)
-    else:
-        if request.epsilon is not None:
-            raise ValidationFailed.single(
-                "epsilon", "noise is added only to releases under the disclosure policy"
-            )
-        report = await scoped_report(session, actor, request)
+    policy = runtime.policies.disclosure
+    covered = policy.applies_to(actor.role)
+    if request.epsilon is not None and not covered:
+        raise ValidationFailed.single(
+            "epsilon", "noise is added only to releases under the disclosure policy"
+        )
+    async with runtime.readers() as reading, reading.begin():
+        if covered:
+            report = await disclosed.disclosed_report(reading, actor, request, policy)
+        else:
+            report = await scoped_report(reading, actor, request)
+    if request.epsilon is not None:
+        await releases.reserve(session, actor, policy, request.epsilon)
     release = await releases.record_release(session, actor, report, format)
     return replace(report, release_id=release.id)
 
@@ -57,7 +64,7 @@ async def scoped_report(
         if request.group_id not in groups:
             raise NotFound("group", request.group_id)
         groups = frozenset({request.group_id})
-    incidents = [Incident.group_id.in_(groups), *queries.period(request.since, request.until)]
+    incidents = [queries.in_groups(groups), *queries.period(request.since, request.until)]
     counts = await patterns.gather_counts(
         session, "group", incidents, [ACTIVITIES.in_groups(groups)]
     )

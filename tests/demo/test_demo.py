@@ -30,6 +30,7 @@ from casebook.incidents.models import (
     incident_groups,
     incident_people,
     incident_tactics,
+    link_list,
 )
 from casebook.people.models import Person, person_groups
 from casebook.runtime import Runtime
@@ -270,6 +271,31 @@ async def test_bulk_loading_inserts_incidents_with_their_links(
         events = list(await session.scalars(select(AuditEvent.action)))
     assert report.intact, report.describe()
     assert events == ["demo.seed"]
+    assert await stale_link_lists(runtime) == []
+
+
+async def stale_link_lists(runtime: Runtime) -> list[uuid.UUID]:
+    """Incidents whose link lists (written by the loader, not by the triggers) differ from
+    their link rows."""
+    links = (
+        (incident_tactics, "tactic_id", Incident.linked_tactics),
+        (incident_agencies, "agency_id", Incident.linked_agencies),
+        (incident_people, "person_id", Incident.linked_people),
+        (incident_groups, "group_id", Incident.linked_groups),
+    )
+    values: dict[tuple[str, uuid.UUID], list[Any]] = defaultdict(list)
+    async with runtime.sessions() as session:
+        for table, column, listed in links:
+            for incident_id, value in await session.execute(
+                select(table.c.incident_id, table.c[column])
+            ):
+                values[(listed.key, incident_id)].append(value)
+        rows = await session.execute(select(Incident.id, *(listed for _, _, listed in links)))
+    return [
+        incident_id
+        for incident_id, *lists in rows
+        if lists != [link_list(values[(listed.key, incident_id)]) for _, _, listed in links]
+    ]
 
 
 async def test_bulk_loading_and_demo_seeding_share_one_generator(

@@ -54,7 +54,8 @@ def guards(engine: Engine) -> set[str]:
             rows = connection.execute(
                 text(
                     "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal UNION "
-                    "SELECT proname FROM pg_proc WHERE proname = 'audit_events_append_only'"
+                    "SELECT proname FROM pg_proc WHERE prorettype = 'trigger'::regtype "
+                    "AND pronamespace = 'public'::regnamespace"
                 )
             )
         return {row[0] for row in rows}
@@ -64,12 +65,19 @@ def alembic(url: str, action: Callable[..., Any], *args: Any) -> None:
     in_own_thread(lambda: action(alembic_config(url), *args))
 
 
+LINK_TABLES = ("incident_tactics", "incident_agencies", "incident_people", "incident_groups")
+
 EXPECTED_GUARDS = {
-    "sqlite": {"audit_events_no_update", "audit_events_no_delete"},
+    "sqlite": {
+        "audit_events_no_update",
+        "audit_events_no_delete",
+        *(f"{table}_relist_{event}" for table in LINK_TABLES for event in ("delete", "update")),
+    },
     "postgresql": {
         "audit_events_no_change",
         "audit_events_no_truncate",
         "audit_events_append_only",
+        *(f"{table}_relist" for table in LINK_TABLES),
     },
 }
 
@@ -140,3 +148,76 @@ def test_env_refuses_offline_mode(empty_database: tuple[str, Engine]) -> None:
     url, _ = empty_database
     with pytest.raises(SystemExit, match="online only"):
         alembic(url, command.upgrade, "head", True)  # sql=True: offline
+
+
+def stored_id(engine: Engine, value: uuid.UUID) -> str:
+    """An id as the database stores it (SQLite: 32 hex digits; PostgreSQL: its uuid type)."""
+    return value.hex if engine.dialect.name == "sqlite" else str(value)
+
+
+def test_incidents_logged_before_the_link_lists_are_listed(
+    empty_database: tuple[str, Engine],
+) -> None:
+    url, engine = empty_database
+    alembic(url, command.upgrade, "c3d8e5f1a920")
+    group, incident = uuid.uuid4(), uuid.uuid4()
+    people = sorted((uuid.uuid4() for _ in range(2)), key=lambda p: stored_id(engine, p))
+    ids = {"group": stored_id(engine, group), "incident": stored_id(engine, incident)}
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO groups (id, name, city, region, created_at) "
+                "VALUES (:group, 'Home', 'Seattle', 'Washington', CURRENT_TIMESTAMP)"
+            ),
+            ids,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO incidents (id, group_id, occurred_on, date_precision, city, region,"
+                " country, narrative, source_kind, verification_status, workflow_status,"
+                " created_at, updated_at, version) VALUES (:incident, :group, '2024-03-14',"
+                " 'day', 'Seattle', 'Washington', 'US', '', 'first-hand', 'unverified', 'open',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            ),
+            ids,
+        )
+        for person in people:
+            person_id = stored_id(engine, person)
+            connection.execute(
+                text(
+                    "INSERT INTO people (id, alias, notes, created_at, updated_at, version)"
+                    " VALUES (:person, 'Alias', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+                ),
+                {"person": person_id},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO incident_people (incident_id, person_id, role)"
+                    " VALUES (:incident, :person, 'target')"
+                ),
+                {**ids, "person": person_id},
+            )
+        for tactic in ("stakeout", "informant"):
+            connection.execute(
+                text("INSERT INTO incident_tactics VALUES (:incident, :tactic)"),
+                {**ids, "tactic": tactic},
+            )
+
+    alembic(url, command.upgrade, "6faac2813c7d")
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT linked_tactics, linked_agencies, linked_people, linked_groups"
+                " FROM incidents"
+            )
+        ).one()
+    tactics, agencies, listed_people, groups = row
+    assert tactics == "informant,stakeout"
+    assert agencies == groups == ""
+    assert [uuid.UUID(p) for p in listed_people.split(",")] == people
+
+    alembic(url, command.downgrade, "c3d8e5f1a920")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("incidents")}
+        assert not any(name.startswith("linked_") for name in columns)
+        assert connection.execute(text("SELECT count(*) FROM incident_tactics")).scalar() == 2

@@ -32,9 +32,7 @@ async def report_page(
         wanted, errors = parse(form, download=False)
         if wanted is not None:
             try:
-                report = await service.pattern_report(
-                    db, actor, wanted, runtime.policies.disclosure, "page"
-                )
+                report = await service.pattern_report(db, runtime, actor, wanted, "page")
             except ValidationFailed as failure:
                 errors = reading.service_errors(failure, SERVICE_FIELDS)
     return await _page(request, db, actor, runtime, form, errors, report)
@@ -48,9 +46,7 @@ async def download_report(
     wanted, errors = parse(form, download=True)
     if wanted is not None:
         try:
-            report = await service.pattern_report(
-                db, actor, wanted, runtime.policies.disclosure, form.format
-            )
+            report = await service.pattern_report(db, runtime, actor, wanted, form.format)
         except ValidationFailed as failure:
             errors = reading.service_errors(failure, SERVICE_FIELDS)
         else:
