@@ -20,7 +20,12 @@ from casebook.db import transaction
 from casebook.groups.models import Grant, Group, Membership
 from casebook.runtime import Runtime
 from tests.databases import DatabaseFactory, database_factory
-from tests.log_scan import never_log, pytest_configure, pytest_sessionfinish  # noqa: F401 (hooks)
+from tests.log_scan import (  # noqa: F401 (the log scan's hooks)
+    never_log,
+    pytest_configure,
+    pytest_sessionfinish,
+    pytest_testnodedown,
+)
 
 PASSWORD = "correct horse battery staple"
 BASE_URL = "https://casebook.test"

@@ -3,12 +3,15 @@
 Records are captured at whatever level the code under test configures (nothing is forced to
 DEBUG), as a deployment would log them. Tests register values that must never be logged with
 `never_log(...)`; tokens are also caught by shape (their cbt_/cbs_/cbi_ prefixes). A hit fails
-the run at the end and names the logger and the record."""
+the run at the end and names the logger and the record. Under pytest-xdist each worker scans
+its own records and the controller adds up the results."""
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pytest
 
@@ -48,20 +51,46 @@ def leaks() -> list[str]:
     return found
 
 
+@dataclass
+class ScanResult:
+    records: int = 0
+    sensitive: int = 0
+    leaks: list[str] = field(default_factory=list)
+
+    def add(self, other: dict[str, Any]) -> None:
+        self.records += other["records"]
+        self.sensitive += other["sensitive"]
+        self.leaks += other["leaks"]
+
+
+_run = ScanResult()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     logging.getLogger().addHandler(_collector)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object | None) -> None:
+    """On the pytest-xdist controller: gathers what a worker's scan found."""
+    _run.add(node.workeroutput.get("log_scan", asdict(ScanResult())))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     logging.getLogger().removeHandler(_collector)
-    found = leaks()
+    own = ScanResult(len(_collector.records), len(_sensitive), leaks())
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller reports for all
+        workeroutput["log_scan"] = asdict(own)
+        return
+    _run.add(asdict(own))
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(
-            f"log scan: {len(_collector.records)} log records of this run checked for "
-            f"{len(_sensitive)} sensitive values and token shapes: {len(found)} leak(s)"
+            f"log scan: {_run.records} log records of this run checked for "
+            f"{_run.sensitive} sensitive values and token shapes: {len(_run.leaks)} leak(s)"
         )
-        for line in found[:20]:
+        for line in _run.leaks[:20]:
             reporter.write_line(f"  LEAK {line}", red=True)
-    if found:
+    if _run.leaks:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
 from schemathesis.checks import not_a_server_error
@@ -120,27 +120,37 @@ def aim_at_real_records(case: Any, scene: Scene) -> None:
 POSTGRES = bool(POSTGRES_URL)
 
 
-@schema.parametrize()
-@schema.given(real_records=st.booleans())
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+# One test per operation, parametrized by pytest with the operation's label as id: Schemathesis'
+# own `schema.parametrize()` gives every operation the same node id, and pytest-xdist runs only
+# one test per node id.
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
 def test_no_request_makes_the_server_fail(
-    case: Any, real_records: bool, fuzz_target: tuple[Litestar, Scene]
+    operation: Any, fuzz_target: tuple[Litestar, Scene]
 ) -> None:
     app, scene = fuzz_target
-    if real_records:
-        aim_at_real_records(case, scene)
-    case.call_and_validate(
-        app=app,
-        base_url=BASE_URL,
-        headers=scene.accounts[ORGANIZER_OWN].headers,
-        checks=[not_a_server_error, response_schema_conformance],
+
+    @given(case=operation.as_strategy(), real_records=st.booleans())
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
     )
+    def no_server_error(case: Any, real_records: bool) -> None:
+        if real_records:
+            aim_at_real_records(case, scene)
+        case.call_and_validate(
+            app=app,
+            base_url=BASE_URL,
+            headers=scene.accounts[ORGANIZER_OWN].headers,
+            checks=[not_a_server_error, response_schema_conformance],
+        )
+
+    no_server_error()
 
 
 def test_the_document_describes_the_logout_answer() -> None:

@@ -242,6 +242,7 @@ def test_wrong_file_key() -> None:
         (SEALED[:-1], TamperedError, "altered"),
         (SEALED + b"\0", TamperedError, "altered"),
     ],
+    ids=["empty", "evidence tag", "version 2", "cut short", "last byte cut", "trailing byte"],
 )
 def test_malformed_blob(blob: bytes, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
