@@ -22,6 +22,7 @@ from casebook.accounts import key_routes
 from casebook.accounts import routes as accounts
 from casebook.activities import routes as activities
 from casebook.audit import routes as audit
+from casebook.claims import routes as claims
 from casebook.config import REPO_ROOT, Settings
 from casebook.evidence import routes as evidence
 from casebook.evidence.sweep import sweep_at_start
@@ -62,6 +63,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *audit.ROUTES,
     *evidence.ROUTES,
     *reports.ROUTES,
+    *claims.ROUTES,
     PAGES,
     *web_assets.ROUTES,
 ]

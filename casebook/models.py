@@ -3,6 +3,7 @@
 from casebook.accounts.models import ApiToken, Invitation, LoginFailure, LoginSession, User
 from casebook.activities.models import ProtectedActivity
 from casebook.audit.models import AuditEvent
+from casebook.claims.models import Claim, ClaimAction, ClaimExhibit, ClaimNote
 from casebook.db import Base
 from casebook.evidence.models import (
     Attachment,
@@ -21,6 +22,10 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "Claim",
+    "ClaimAction",
+    "ClaimExhibit",
+    "ClaimNote",
     "Grant",
     "Group",
     "Incident",

@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, str] = {
     "log names one as a reader.",
     "report.read": "Run pattern reports: exact over the records in one's scope, or, for the roles "
     "policies/disclosure.toml covers, aggregates over every group that pass its disclosure rules.",
+    "claim.read": "Read the claims one is an attorney on, with their notes.",
+    "claim.write": "Open claims over the records in one's scope, and edit the claims one is an "
+    "attorney on.",
     "evidence.write": "Upload attachments to incidents of one's own groups, as a writer in the "
     "vault log.",
 }

@@ -6,9 +6,10 @@ milliseconds instead of seconds.
 
 The world: groups A and B; an organizer of each; an attorney granted by A, one never granted, one
 whose grant from A was revoked; a researcher; an admin; a person, an incident and a protected
-activity kept by A; plus spare accounts, a spare grant and a spare API token that routes which
-change state can act on without disturbing the actors. The actors, the spare member and the spare
-attorney have account keys (stored straight, as a client would have made them)."""
+activity kept by A; the granted attorney's claim over them; plus spare accounts, a spare grant
+and a spare API token that routes which change state can act on without disturbing the actors.
+The actors, the spare member and the spare attorney have account keys (stored straight, as a
+client would have made them)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.accounts.api_tokens import issue_token
 from casebook.accounts.models import AccountKeys, Invitation, User
 from casebook.accounts.tokens import digest, new_secret
 from casebook.activities.models import ProtectedActivity, activity_groups, activity_people
+from casebook.claims.models import (
+    Claim,
+    ClaimAction,
+    claim_activities,
+    claim_attorneys,
+    claim_people,
+)
 from casebook.crypto.kdf import KdfParams
 from casebook.crypto.keys import create_bundle
 from casebook.db import transaction, utcnow
@@ -155,6 +164,7 @@ class Scene:
     person_id: uuid.UUID
     incident_id: uuid.UUID
     activity_id: uuid.UUID
+    claim_id: uuid.UUID
     extra: dict[str, object] = field(default_factory=dict)
 
     def headers(self, actor: str) -> dict[str, str]:
@@ -251,6 +261,13 @@ async def build_scene(runtime: Runtime) -> Scene:
         ]
         for table, row in links:
             await session.execute(insert(table), [row])
+        claim = await _claim(
+            session,
+            attorneys=[accounts[ATTORNEY_GRANTED].id, spare_grant.attorney_id],
+            person=person,
+            activity=activity,
+            incident=incident,
+        )
     return Scene(
         runtime=runtime,
         group_a=group_a,
@@ -264,4 +281,28 @@ async def build_scene(runtime: Runtime) -> Scene:
         person_id=person.id,
         incident_id=incident.id,
         activity_id=activity.id,
+        claim_id=claim.id,
     )
+
+
+async def _claim(
+    session: AsyncSession,
+    *,
+    attorneys: list[uuid.UUID],
+    person: Person,
+    activity: ProtectedActivity,
+    incident: Incident,
+) -> Claim:
+    """The granted attorney's claim over A's records, with a colleague (the spare grant's
+    attorney) on it too."""
+    claim = Claim(title="Lupe v. ICE", created_by=attorneys[0])
+    session.add(claim)
+    await session.flush()
+    session.add(ClaimAction(claim_id=claim.id, incident_id=incident.id))
+    for table, row in [
+        *[(claim_attorneys, {"claim_id": claim.id, "user_id": a}) for a in attorneys],
+        (claim_people, {"claim_id": claim.id, "person_id": person.id}),
+        (claim_activities, {"claim_id": claim.id, "activity_id": activity.id}),
+    ]:
+        await session.execute(insert(table), [row])
+    return claim

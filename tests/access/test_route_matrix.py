@@ -34,9 +34,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from casebook.accounts.models import AccountKeys
+from casebook.accounts.models import AccountKeys, User
 from casebook.activities.models import ProtectedActivity
 from casebook.app import create_app
+from casebook.claims.models import Claim
 from casebook.config import REPO_ROOT, Settings
 from casebook.crypto.kdf import KdfParams
 from casebook.db import transaction
@@ -122,6 +123,8 @@ VAULT = "/api/v1/groups/{group_id:uuid}/vault"
 ATTACHMENTS = "/api/v1/incidents/{incident_id:uuid}/attachments"
 ATTACHMENT = "/api/v1/attachments/{attachment_id:uuid}"
 REPORT = "/api/v1/reports/patterns"
+CLAIMS = "/api/v1/claims"
+CLAIM = "/api/v1/claims/{claim_id:uuid}"
 # Aggregate routes: a researcher may get an answer, as long as it names nothing of group A.
 AGGREGATES = frozenset({("POST", REPORT), ("POST", "/reports")})
 
@@ -261,6 +264,21 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("GET", ATTACHMENT + "/content"): expect(ok=READERS_OF_A),
     ("PUT", ATTACHMENT + "/content"): expect(ok={ORGANIZER_OWN}),
     ("POST", ATTACHMENT + "/complete"): expect(ok={ORGANIZER_OWN}),
+    # Claims: the granted attorney's own matter (with a colleague on it). Nobody else learns
+    # it exists: not the group's organizers, not other attorneys, not admins.
+    ("GET", CLAIMS): expect(ok={ATTORNEY_GRANTED}, hidden={ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED}),
+    ("POST", CLAIMS): expect(
+        ok={ATTORNEY_GRANTED}, invalid={ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED}
+    ),
+    ("GET", CLAIM): expect(ok={ATTORNEY_GRANTED}),
+    ("PATCH", CLAIM): expect(ok={ATTORNEY_GRANTED}),
+    ("POST", CLAIM + "/gather"): expect(ok={ATTORNEY_GRANTED}),
+    ("PATCH", CLAIM + "/elements/{incident_id:uuid}"): expect(ok={ATTORNEY_GRANTED}),
+    ("PUT", CLAIM + "/exhibits"): expect(ok={ATTORNEY_GRANTED}),
+    ("GET", CLAIM + "/notes"): expect(ok={ATTORNEY_GRANTED}),
+    ("POST", CLAIM + "/notes"): expect(ok={ATTORNEY_GRANTED}),
+    ("POST", CLAIM + "/attorneys"): expect(ok={ATTORNEY_GRANTED}),
+    ("POST", CLAIM + "/leave"): expect(ok={ATTORNEY_GRANTED}),
 }
 
 # For list routes: which record of group A an OK answer includes and a HIDDEN one must not.
@@ -276,6 +294,7 @@ LISTED_RECORD: dict[RouteKey, Callable[[Scene], object]] = {
     ("GET", ATTACHMENTS): lambda s: s.extra["complete_attachment"],
     ("POST", REPORT): lambda s: s.group_a.id,
     ("POST", "/reports"): lambda s: s.group_a.id,
+    ("GET", CLAIMS): lambda s: s.claim_id,
 }
 
 # Routes whose expected outcome is known to fail: {route: "BUG: ..."}; each becomes a strict
@@ -416,6 +435,42 @@ async def _activity_patch(scene: Scene) -> Body:
     }
 
 
+async def _claim(scene: Scene) -> Body:
+    return {
+        "title": "Lupe v. ICE, second claim",
+        "person_ids": [str(scene.person_id)],
+        "incident_ids": [str(scene.incident_id)],
+        "activity_ids": [str(scene.activity_id)],
+    }
+
+
+async def _claim_version(scene: Scene) -> dict[str, Any]:
+    return {"version": await scene.version_of(Claim, scene.claim_id)}
+
+
+async def _claim_patch(scene: Scene) -> Body:
+    return {**(await _claim_version(scene)), "title": "Lupe v. ICE (amended)"}
+
+
+async def _elements(scene: Scene) -> Body:
+    return {**(await _claim_version(scene)), "severity": "serious"}
+
+
+async def _exhibits(scene: Scene) -> Body:
+    return {**(await _claim_version(scene)), "exhibits": []}
+
+
+async def _note(scene: Scene) -> Body:
+    return {"body": "Ask for the body-camera footage."}
+
+
+async def _colleague(scene: Scene) -> Body:
+    async with transaction(scene.runtime.sessions) as session:
+        attorney = await session.get(User, scene.spare_grant.attorney_id)
+        assert attorney is not None
+        return {"email": attorney.email}
+
+
 async def _email(scene: Scene) -> Body:
     return {"email": scene.login.user.email}
 
@@ -502,6 +557,14 @@ BODIES: dict[RouteKey, BodyFactory] = {
     ("POST", ATTACHMENTS): evidence.start_body,
     ("PUT", ATTACHMENT + "/content"): evidence.upload_body,
     ("POST", ATTACHMENT + "/complete"): evidence.complete_body,
+    ("POST", CLAIMS): _claim,
+    ("PATCH", CLAIM): _claim_patch,
+    ("POST", CLAIM + "/gather"): _claim_version,
+    ("PATCH", CLAIM + "/elements/{incident_id:uuid}"): _elements,
+    ("PUT", CLAIM + "/exhibits"): _exhibits,
+    ("POST", CLAIM + "/notes"): _note,
+    ("POST", CLAIM + "/attorneys"): _colleague,
+    ("POST", CLAIM + "/leave"): _nothing,
 }
 
 # What each path parameter is filled with: always something of group A (or the spare accounts,
@@ -520,6 +583,7 @@ PATH_VALUES: dict[str, Callable[[Scene], object]] = {
     "path": lambda s: "swagger",
     "attachment_id": lambda s: s.extra["attachment_id"],
     "stylesheet_name": lambda s: "casebook.css",
+    "claim_id": lambda s: s.claim_id,
 }
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -621,7 +685,7 @@ def test_the_matrix_says_what_the_threat_model_says() -> None:
             if key in AGGREGATES:
                 assert outcomes[RESEARCHER] in (NOT_FOUND, HIDDEN), key
                 continue
-            if key[0] in UNSAFE:
+            if key[0] in UNSAFE and not key[1].startswith(CLAIMS):  # a claim is their matter
                 assert outcomes[ATTORNEY_GRANTED] == NOT_FOUND, key
             assert outcomes[RESEARCHER] == NOT_FOUND, key
 

@@ -96,6 +96,7 @@ REAL_PATH_VALUES = {
     "grant_id": lambda s: s.spare_grant.id,
     "token_id": lambda s: s.spare_token_id,
     "user_id": lambda s: s.spare_member.id,
+    "claim_id": lambda s: s.claim_id,
 }
 REAL_BODY_VALUES = {
     "group_id": lambda s: str(s.group_a.id),
