@@ -65,7 +65,7 @@ async def set_exhibits(
     return claim
 
 
-def _evidence_of_claim(actor: Actor, claim_id: uuid.UUID) -> Select[tuple[Attachment]]:
+def _evidence_of_claim(actor: Actor, claim_id: uuid.UUID) -> Select[Attachment]:
     """SQL: complete attachments of the claim's adverse actions that the actor may read."""
     return select(Attachment).where(
         Attachment.state == "complete",
