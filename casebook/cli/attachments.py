@@ -37,9 +37,10 @@ from casebook.crypto.errors import (
 from casebook.crypto.keys import KeyBundle, PublicIdentity
 from casebook.crypto.manifest import (
     Manifest,
+    SignedManifest,
     Uploader,
     check_digests,
-    open_manifest,
+    open_signed_manifest,
     seal_manifest,
 )
 from casebook.crypto.vault import VaultGeneration
@@ -75,8 +76,12 @@ class Opened:
 
     ids: Ids
     file_key: bytes
-    manifest: Manifest
+    signed: SignedManifest
     uploader: PublicIdentity
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.signed.manifest
 
 
 class Refused(click.ClickException):
@@ -168,39 +173,39 @@ def open_record(
             )
         private_key = generations[ids.generation].private_key
         file_key = open_file_key(b64decode(record["envelope"]), private_key, **ids.fields())
-        manifest, uploader = _signed_manifest(vault, record, file_key, ids)
+        signed, uploader = _signed_manifest(vault, record, file_key, ids)
     except CryptoFormatError as error:
         raise Refused(ids.attachment_id, error) from error
-    return Opened(ids, file_key, manifest, uploader)
+    return Opened(ids, file_key, signed, uploader)
 
 
 def _signed_manifest(
     vault: Vault, record: dict[str, Any], file_key: bytes, ids: Ids
-) -> tuple[Manifest, PublicIdentity]:
+) -> tuple[SignedManifest, PublicIdentity]:
     """The manifest, signed by a key the verified log gave its uploader as a writer."""
     uploader_id = str(record["uploader_id"])
     sealed = b64decode(record["manifest"])
     for identity in vault.writer_identities(uploader_id):
         try:
-            manifest = open_manifest(
+            signed = open_signed_manifest(
                 sealed, file_key=file_key, expected_signing_key=identity.sign_pk, **ids.fields()
             )
         except SignatureError:
             continue
-        if manifest.uploader.user_id != uploader_id:
+        if signed.manifest.uploader.user_id != uploader_id:
             raise SignatureError("the manifest names another uploader than the server does")
-        return manifest, identity
+        return signed, identity
     raise SignatureError(
         f"the manifest is not signed by a key the vault's membership log gave {uploader_id} "
         "as a writer"
     )
 
 
-def download(api: Api, opened: Opened, directory: Path) -> Path:
-    """Download, decrypt and verify into `directory`, under the manifest's file name; nothing
-    is left there unless every check passed."""
+def download(api: Api, opened: Opened, directory: Path, name: str | None = None) -> Path:
+    """Download, decrypt and verify into `directory`, under `name` or else the manifest's
+    file name; nothing is left there unless every check passed."""
     manifest, ids = opened.manifest, opened.ids
-    target = directory / safe_name(manifest.filename, str(ids.attachment_id))
+    target = directory / (name or safe_name(manifest.filename, str(ids.attachment_id)))
     if target.exists():
         raise click.ClickException(f"{target} already exists: choose another directory with -o.")
     _remove_leftovers(target)

@@ -7,6 +7,7 @@ import click
 from casebook.cli.accounts import admin, user
 from casebook.cli.activities import activity
 from casebook.cli.audit import audit
+from casebook.cli.claims import claim
 from casebook.cli.database import db
 from casebook.cli.demo import demo
 from casebook.cli.evidence import evidence
@@ -31,14 +32,14 @@ def cli() -> None:
       serve, db, admin, user, demo, audit
     From your own computer, against a running server:
       accept-invite, login, group, incident, person, activity, vault, evidence, keys,
-      password, recover, report, logout
+      password, recover, report, claim, logout
     """
 
 
 for command in (
     serve, db, admin, user, demo, audit,
     accept_invite, login, logout, group, incident, person, activity, vault, evidence,
-    keys, password, recover, report,
+    keys, password, recover, report, claim,
 ):  # fmt: skip
     cli.add_command(command)
 

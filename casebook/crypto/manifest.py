@@ -234,6 +234,31 @@ def seal_manifest(
     return MAGIC + bytes([VERSION]) + nonce + sealed
 
 
+@dataclass(frozen=True, slots=True)
+class SignedManifest:
+    """A manifest with its uploader's signature, as court exports carry it."""
+
+    manifest: Manifest
+    signature: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"manifest": self.manifest.to_json(), "signature": b64encode(self.signature)}
+
+    @classmethod
+    def verified(cls, pair: Any) -> SignedManifest:
+        """A {manifest, signature} pair (`to_json`) checked offline against the signing key
+        the manifest names; raises a CryptoFormatError if it was altered."""
+        if not isinstance(pair, dict) or set(pair) != {"manifest", "signature"}:
+            raise UnsupportedFormatError("the manifest is not a {manifest, signature} pair")
+        try:
+            signature = b64decode(pair["signature"])
+        except (EncodingError, TypeError) as error:
+            raise UnsupportedFormatError(f"the manifest is malformed: {error}") from error
+        manifest = Manifest.from_json(pair["manifest"])
+        _check_signature(pair["manifest"], signature, manifest.uploader.signing_key)
+        return cls(manifest, signature)
+
+
 def open_manifest(
     blob: bytes,
     *,
@@ -245,6 +270,26 @@ def open_manifest(
 ) -> Manifest:
     """Decrypt a manifest, check it belongs to this attachment and was signed by
     ``expected_signing_key`` (the uploader's Ed25519 public key, from the membership log)."""
+    return open_signed_manifest(
+        blob,
+        file_key=file_key,
+        attachment_id=attachment_id,
+        vault_id=vault_id,
+        generation=generation,
+        expected_signing_key=expected_signing_key,
+    ).manifest
+
+
+def open_signed_manifest(
+    blob: bytes,
+    *,
+    file_key: bytes,
+    attachment_id: UUID,
+    vault_id: UUID,
+    generation: int,
+    expected_signing_key: bytes,
+) -> SignedManifest:
+    """`open_manifest`, keeping the signature for an export."""
     if blob[: len(MAGIC)] != MAGIC:
         raise UnsupportedFormatError("this is not a Casebook encrypted manifest")
     if len(blob) > len(MAGIC) and blob[len(MAGIC)] != VERSION:
@@ -267,10 +312,7 @@ def open_manifest(
         raise UnsupportedFormatError("this is not a Casebook manifest")
     if fields["uploader"].get("signing_key") != b64encode(expected_signing_key):
         raise SignatureError("the manifest was signed by another key than the uploader's")
-    try:
-        VerifyKey(expected_signing_key).verify(SIGNATURE_DOMAIN + canonical_json(fields), signature)
-    except (BadSignatureError, ValueError) as error:
-        raise SignatureError("the manifest's signature is not valid") from error
+    _check_signature(fields, signature, expected_signing_key)
     manifest = Manifest.from_json(fields)
     if manifest.attachment_id != attachment_id or manifest.vault_id != vault_id:
         raise WrongContextError("this manifest belongs to another attachment or vault")
@@ -278,7 +320,14 @@ def open_manifest(
         raise WrongContextError(
             f"this manifest names vault key generation {manifest.generation}, not {generation}"
         )
-    return manifest
+    return SignedManifest(manifest, signature)
+
+
+def _check_signature(fields: Any, signature: bytes, signing_key: bytes) -> None:
+    try:
+        VerifyKey(signing_key).verify(SIGNATURE_DOMAIN + canonical_json(fields), signature)
+    except (BadSignatureError, ValueError) as error:
+        raise SignatureError("the manifest's signature is not valid") from error
 
 
 def verify_download(plaintext_path: Path, manifest: Manifest) -> None:

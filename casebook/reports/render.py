@@ -7,16 +7,13 @@ image, so it opens the same offline and WeasyPrint reaches no network when print
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
 from weasyprint import HTML
 
-from casebook.config import REPO_ROOT
 from casebook.reports import charts
 from casebook.reports.report import PatternReport
-from casebook.web.templating import configure_environment
+from casebook.web.templating import document_environment
 
 DOCUMENT_TEMPLATE = "reports/document.html"
 BODY_TEMPLATE = "reports/_report.html"
@@ -30,18 +27,10 @@ def report_context(report: PatternReport) -> dict[str, Any]:
     return {"report": report, "charts": charts, "min_count": report.min_count}
 
 
-@functools.cache
-def environment() -> Environment:
-    """The pages' Jinja2 setup (translations, date and label filters) outside a web request."""
-    templates = Environment(loader=FileSystemLoader(REPO_ROOT / "templates"), autoescape=True)
-    configure_environment(templates)
-    return templates
-
-
 def render_html(report: PatternReport, locale: str, *, printed: bool = False) -> str:
     """The report as a complete HTML document in `locale`. `printed` opens the folded tables of
     chart numbers, which paper cannot unfold."""
-    template = environment().get_template(DOCUMENT_TEMPLATE)
+    template = document_environment().get_template(DOCUMENT_TEMPLATE)
     return template.render(locale=locale, printed=printed, **report_context(report))
 
 

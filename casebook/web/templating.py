@@ -3,14 +3,16 @@ page's language, vocabulary labels, and script tags with Subresource Integrity."
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_skeleton
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from casebook.config import REPO_ROOT
 from casebook.vocabulary import vocabularies
 from casebook.web.i18n import translations
 from casebook.web.integrity import script_tags, stylesheet_tag
@@ -68,6 +70,15 @@ def configure_environment(environment: Environment) -> None:
     environment.globals.update(
         scripts=script_tags, stylesheet=stylesheet_tag, vocabulary=_vocabulary_terms
     )
+
+
+@functools.cache
+def document_environment() -> Environment:
+    """The pages' Jinja2 setup (translations, date and label filters) outside a web request,
+    for documents such as reports and claim packets."""
+    templates = Environment(loader=FileSystemLoader(REPO_ROOT / "templates"), autoescape=True)
+    configure_environment(templates)
+    return templates
 
 
 def _vocabulary_terms(name: str) -> Any:

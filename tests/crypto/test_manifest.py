@@ -19,6 +19,7 @@ from nacl.signing import SigningKey
 
 from casebook.crypto.attachment import decrypt_to_file
 from casebook.crypto.errors import (
+    CryptoFormatError,
     IntegrityError,
     SignatureError,
     TamperedError,
@@ -29,10 +30,12 @@ from casebook.crypto.errors import (
 from casebook.crypto.manifest import (
     SIGNATURE_DOMAIN,
     Manifest,
+    SignedManifest,
     Uploader,
     associated_data,
     manifest_key,
     open_manifest,
+    open_signed_manifest,
     seal_manifest,
     verify_download,
 )
@@ -340,3 +343,33 @@ def test_manifest_key_equals_libsodium_crypto_kdf_derive_from_key() -> None:
         out = ctypes.create_string_buffer(32)
         assert lib.crypto_kdf_derive_from_key(out, 32, ctypes.c_uint64(1), b"cbmanife", key) == 0
         assert out.raw == manifest_key(key)
+
+
+def _exported() -> dict[str, object]:
+    signed = open_signed_manifest(SEALED, expected_signing_key=SIGNER_PUBLIC, **CTX.kwargs())
+    assert signed.manifest == MANIFEST
+    exported: dict[str, object] = json.loads(json.dumps(signed.to_json()))
+    return exported
+
+
+def test_an_exported_signed_manifest_verifies_offline() -> None:
+    assert SignedManifest.verified(_exported()).manifest == MANIFEST
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("sha256", "00" * 32), ("size", 15), ("filename", "other.jpg"), ("captured_at", None)],
+)
+def test_an_exported_signed_manifest_changed_in_any_field_fails(field: str, value: object) -> None:
+    pair = _exported()
+    manifest = pair["manifest"]
+    assert isinstance(manifest, dict)
+    manifest[field] = value
+    with pytest.raises(SignatureError, match="not valid"):
+        SignedManifest.verified(pair)
+
+
+def test_an_exported_pair_that_is_not_one_is_refused() -> None:
+    for pair in ({}, {"manifest": {}}, {"manifest": MANIFEST.to_json(), "signature": "%%"}):
+        with pytest.raises(CryptoFormatError):
+            SignedManifest.verified(pair)
