@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casebook.access.actor import Actor
 from casebook.access.scope import check_version
+from casebook.accounts.models import User
 from casebook.audit.log import record
 from casebook.claims.access import load_claim
 from casebook.claims.models import Claim, ClaimAction, ClaimExhibit
@@ -65,7 +66,7 @@ async def set_exhibits(
     return claim
 
 
-def _evidence_of_claim(actor: Actor, claim_id: uuid.UUID) -> Select[Attachment]:
+def evidence_of_claim(actor: Actor, claim_id: uuid.UUID) -> Select[Attachment]:
     """SQL: complete attachments of the claim's adverse actions that the actor may read."""
     return select(Attachment).where(
         Attachment.state == "complete",
@@ -76,6 +77,19 @@ def _evidence_of_claim(actor: Actor, claim_id: uuid.UUID) -> Select[Attachment]:
     )
 
 
+async def usable_evidence(
+    session: AsyncSession, actor: Actor, claim_id: uuid.UUID
+) -> list[tuple[Attachment, str | None]]:
+    """What may become an exhibit, with its uploader's email, oldest upload first."""
+    query = (
+        evidence_of_claim(actor, claim_id)
+        .outerjoin(User, User.id == Attachment.uploader_id)
+        .add_columns(User.email)
+        .order_by(Attachment.completed_at, Attachment.id)
+    )
+    return [(attachment, email) for attachment, email in (await session.execute(query)).all()]
+
+
 async def _validate(
     session: AsyncSession, actor: Actor, claim_id: uuid.UUID, items: list[ExhibitItem]
 ) -> None:
@@ -84,7 +98,7 @@ async def _validate(
         raise ValidationFailed.single("exhibits", f"at most {MAX_EXHIBITS} exhibits")
     if len(set(ids)) != len(ids):
         raise ValidationFailed.single("exhibits", "each attachment can be one exhibit only")
-    usable = _evidence_of_claim(actor, claim_id).where(Attachment.id.in_(ids))
+    usable = evidence_of_claim(actor, claim_id).where(Attachment.id.in_(ids))
     found = {attachment.id for attachment in await session.scalars(usable)}
     unknown = [str(i) for i in ids if i not in found]
     if unknown:

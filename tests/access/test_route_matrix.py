@@ -74,6 +74,7 @@ SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 READERS_OF_A = frozenset({ORGANIZER_OWN, ATTORNEY_GRANTED})
 OUTSIDERS_OF_A = frozenset({ORGANIZER_OTHER, ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED})
 ORGANIZERS = frozenset({ORGANIZER_OWN, ORGANIZER_OTHER})
+ATTORNEYS = frozenset({ATTORNEY_GRANTED, ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED})
 REPORTERS = READERS_OF_A | OUTSIDERS_OF_A | {RESEARCHER}
 
 RouteKey = tuple[str, str]  # (method, path as declared, e.g. "/api/v1/people/{person_id:uuid}")
@@ -266,6 +267,18 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("POST", ATTACHMENT + "/complete"): expect(ok={ORGANIZER_OWN}),
     # Claims: the granted attorney's own matter (with a colleague on it). Nobody else learns
     # it exists: not the group's organizers, not other attorneys, not admins.
+    ("GET", "/claims"): page(
+        ok={ATTORNEY_GRANTED}, hidden={ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED}
+    ),
+    ("GET", "/claims/new"): page(ok=ATTORNEYS),
+    ("POST", "/claims/new"): page(
+        ok={ATTORNEY_GRANTED}, invalid={ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED}
+    ),
+    ("GET", "/claims/{claim_id:uuid}"): page(ok={ATTORNEY_GRANTED}),
+    ("POST", "/claims/{claim_id:uuid}/elements/{incident_id:uuid}"): page(ok={ATTORNEY_GRANTED}),
+    ("POST", "/claims/{claim_id:uuid}/exhibits"): page(ok={ATTORNEY_GRANTED}),
+    ("POST", "/claims/{claim_id:uuid}/notes"): page(ok={ATTORNEY_GRANTED}),
+    ("POST", "/claims/{claim_id:uuid}/attorneys"): page(ok={ATTORNEY_GRANTED}),
     ("GET", CLAIMS): expect(ok={ATTORNEY_GRANTED}, hidden={ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED}),
     ("POST", CLAIMS): expect(
         ok={ATTORNEY_GRANTED}, invalid={ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED}
@@ -295,6 +308,7 @@ LISTED_RECORD: dict[RouteKey, Callable[[Scene], object]] = {
     ("POST", REPORT): lambda s: s.group_a.id,
     ("POST", "/reports"): lambda s: s.group_a.id,
     ("GET", CLAIMS): lambda s: s.claim_id,
+    ("GET", "/claims"): lambda s: s.claim_id,
 }
 
 # Routes whose expected outcome is known to fail: {route: "BUG: ..."}; each becomes a strict
@@ -460,6 +474,27 @@ async def _exhibits(scene: Scene) -> Body:
     return {**(await _claim_version(scene)), "exhibits": []}
 
 
+async def _claim_form(scene: Scene) -> Body:
+    return {"title": "Lupe v. ICE, second claim", "person_ids": [str(scene.person_id)]}
+
+
+async def _elements_form(scene: Scene) -> Body:
+    return {
+        **(await _claim_version(scene)),
+        "answers": "",
+        "severity": "serious",
+        "animus": "You talk, you go -- agent at the vigil",
+        "departures": "",
+        "comparators": "",
+        "lawful_basis": "unknown",
+        "lawful_basis_notes": "",
+    }
+
+
+async def _exhibits_form(scene: Scene) -> Body:
+    return {**(await _claim_version(scene)), "action": "save"}
+
+
 async def _note(scene: Scene) -> Body:
     return {"body": "Ask for the body-camera footage."}
 
@@ -565,6 +600,11 @@ BODIES: dict[RouteKey, BodyFactory] = {
     ("POST", CLAIM + "/notes"): _note,
     ("POST", CLAIM + "/attorneys"): _colleague,
     ("POST", CLAIM + "/leave"): _nothing,
+    ("POST", "/claims/new"): _claim_form,
+    ("POST", "/claims/{claim_id:uuid}/elements/{incident_id:uuid}"): _elements_form,
+    ("POST", "/claims/{claim_id:uuid}/exhibits"): _exhibits_form,
+    ("POST", "/claims/{claim_id:uuid}/notes"): _note,
+    ("POST", "/claims/{claim_id:uuid}/attorneys"): _colleague,
 }
 
 # What each path parameter is filled with: always something of group A (or the spare accounts,
@@ -685,7 +725,7 @@ def test_the_matrix_says_what_the_threat_model_says() -> None:
             if key in AGGREGATES:
                 assert outcomes[RESEARCHER] in (NOT_FOUND, HIDDEN), key
                 continue
-            if key[0] in UNSAFE and not key[1].startswith(CLAIMS):  # a claim is their matter
+            if key[0] in UNSAFE and not key[1].startswith((CLAIMS, "/claims")):  # their matter
                 assert outcomes[ATTORNEY_GRANTED] == NOT_FOUND, key
             assert outcomes[RESEARCHER] == NOT_FOUND, key
 
