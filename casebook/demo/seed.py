@@ -13,6 +13,7 @@ from casebook.accounts.models import User
 from casebook.accounts.passwords import password_problems
 from casebook.audit.log import record
 from casebook.db import transaction
+from casebook.demo.claim import open_demo_claim
 from casebook.demo.generate import (
     DemoWorld,
     batched,
@@ -148,6 +149,8 @@ async def seed_demo(runtime: Runtime, *, seed: int = 7, incidents: int = 500) ->
             for row_set in incident_rows(batch, authors):
                 if row_set.rows:
                     await session.execute(insert(row_set.table), row_set.as_dicts())
+        attorney = next(a for a in accounts if a.role == "attorney")
+        await open_demo_claim(session, runtime.policies, attorney.id)
         summary = DemoSummary(
             accounts=[
                 (

@@ -118,8 +118,8 @@ async def test_demo_data_has_the_promised_size_and_accounts(runtime: Runtime) ->
     assert len(hashes) == 1, "the demo password is hashed once and shared"
     assert await runtime.hasher.verify(hashes.pop(), DEMO_PASSWORD)
     assert len(DEMO_PASSWORD) >= 15
-    assert [e.action for e in events] == ["demo.seed"]
-    assert '"incidents":500' in events[0].details
+    assert [e.action for e in events] == ["claim.create", "demo.seed"]  # the attorney's claim
+    assert '"incidents":500' in events[1].details
 
 
 async def test_seeding_twice_is_refused(runtime: Runtime) -> None:
@@ -222,6 +222,23 @@ async def test_an_organizer_sees_only_their_groups_incidents(runtime: Runtime, c
     assert filtered.json()["items"] == []
     hidden = await client.get(f"/api/v1/incidents/{foreign}", headers=headers)
     assert hidden.status_code == 404
+
+
+async def test_the_demo_attorney_has_a_claim_to_show(runtime: Runtime, client: Any) -> None:
+    await seed_demo(runtime, incidents=400)
+    async with transaction(runtime.sessions) as session:
+        attorney = await session.scalar(
+            select(User).where(User.email == "attorney@demo.casebook.invalid")
+        )
+        assert attorney is not None
+        _, token = await issue_token(session, attorney, "tests", runtime.policies.sessions)
+    headers = {"Authorization": f"Bearer {token}"}
+    [listed] = (await client.get("/api/v1/claims", headers=headers)).json()["items"]
+    claim = (await client.get(f"/api/v1/claims/{listed['id']}", headers=headers)).json()
+    assert claim["title"].endswith("v. ICE (demo)")
+    kinds = {entry["kind"] for entry in claim["chronology"]}
+    assert kinds == {"activity", "action"}
+    assert any(entry["gap_days"] is not None for entry in claim["chronology"])
 
 
 async def test_bulk_loading_inserts_incidents_with_their_links(
