@@ -292,7 +292,15 @@ async def list_claims(db: Db, actor: CurrentActor) -> ClaimPage:
 
 @post("/api/v1/claims", tags=["claims"], opt=WRITE)
 async def create_claim(data: JSONBody[ClaimInput], db: Db, actor: CurrentActor) -> ClaimOut:
-    fields = service.ClaimFields(
+    fields = _fields(data)
+    period = service.Period(data.gather_from, data.gather_to)
+    gather = period if data.gather or period.since or period.until else None
+    claim = await service.create_claim(db, actor, fields, gather)
+    return await _out(db, actor, claim.id)
+
+
+def _fields(data: ClaimInput | ClaimPatch) -> service.ClaimFields:
+    return service.ClaimFields(
         title=data.title,
         label_style=data.label_style,
         bates_prefix=data.bates_prefix,
@@ -302,10 +310,6 @@ async def create_claim(data: JSONBody[ClaimInput], db: Db, actor: CurrentActor) 
         incident_ids=data.incident_ids,
         activity_ids=data.activity_ids,
     )
-    period = service.Period(data.gather_from, data.gather_to)
-    gather = period if data.gather or period.since or period.until else None
-    claim = await service.create_claim(db, actor, fields, gather)
-    return await _out(db, actor, claim.id)
 
 
 @get(CLAIM, tags=["claims"], opt=READ)
@@ -317,17 +321,7 @@ async def show_claim(claim_id: FromPath[uuid.UUID], db: Db, actor: CurrentActor)
 async def update_claim(
     claim_id: FromPath[uuid.UUID], data: JSONBody[ClaimPatch], db: Db, actor: CurrentActor
 ) -> ClaimOut:
-    fields = service.ClaimFields(
-        title=data.title,
-        label_style=data.label_style,
-        bates_prefix=data.bates_prefix,
-        bates_start=data.bates_start,
-        person_ids=data.person_ids,
-        group_ids=data.group_ids,
-        incident_ids=data.incident_ids,
-        activity_ids=data.activity_ids,
-    )
-    await service.update_claim(db, actor, claim_id, data.version, fields)
+    await service.update_claim(db, actor, claim_id, data.version, _fields(data))
     return await _out(db, actor, claim_id)
 
 

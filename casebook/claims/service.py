@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -32,7 +32,7 @@ from casebook.errors import FieldError, ValidationFailed
 from casebook.evidence.models import Attachment
 from casebook.incidents.models import Incident, incident_groups, incident_people
 from casebook.incidents.service import INCIDENTS
-from casebook.links import insert_links, linked_values, replace_links
+from casebook.links import insert_links, linked_values, owner_column, replace_links
 from casebook.people.models import Person
 from casebook.people.service import PEOPLE
 
@@ -244,18 +244,7 @@ async def _gather(
             select(Incident.id).where(
                 INCIDENTS.visible_to(actor),
                 _between(Incident.occurred_on, period),
-                or_(
-                    Incident.id.in_(
-                        select(incident_people.c.incident_id).where(
-                            incident_people.c.person_id.in_(who.person_ids)
-                        )
-                    ),
-                    Incident.id.in_(
-                        select(incident_groups.c.incident_id).where(
-                            incident_groups.c.group_id.in_(who.group_ids)
-                        )
-                    ),
-                ),
+                _of_claimants(Incident.id, incident_people, incident_groups, who),
             )
         )
     )
@@ -264,18 +253,7 @@ async def _gather(
             select(ProtectedActivity.id).where(
                 ACTIVITIES.visible_to(actor),
                 _between(ProtectedActivity.occurred_on, period),
-                or_(
-                    ProtectedActivity.id.in_(
-                        select(activity_people.c.activity_id).where(
-                            activity_people.c.person_id.in_(who.person_ids)
-                        )
-                    ),
-                    ProtectedActivity.id.in_(
-                        select(activity_groups.c.activity_id).where(
-                            activity_groups.c.group_id.in_(who.group_ids)
-                        )
-                    ),
-                ),
+                _of_claimants(ProtectedActivity.id, activity_people, activity_groups, who),
             )
         )
     )
@@ -292,6 +270,16 @@ async def _gather(
     await _add_actions(session, claim_id, new_incidents)
     await insert_links(session, claim_activities, "activity_id", claim_id, sorted(new_activities))
     return len(new_incidents), len(new_activities)
+
+
+def _of_claimants(
+    key: InstrumentedAttribute[uuid.UUID], people: Table, groups: Table, who: Claimants
+) -> ColumnElement[bool]:
+    """SQL: the record at `key` names one of the claimant people or groups."""
+    return or_(
+        key.in_(select(owner_column(people)).where(people.c.person_id.in_(who.person_ids))),
+        key.in_(select(owner_column(groups)).where(groups.c.group_id.in_(who.group_ids))),
+    )
 
 
 def _between(column: InstrumentedAttribute[date], period: Period) -> ColumnElement[bool]:

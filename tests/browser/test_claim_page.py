@@ -4,7 +4,6 @@ in English and Spanish."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,8 +13,8 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
 from casebook.claims.models import ClaimAction
-from casebook.db import transaction, utcnow
-from casebook.evidence.models import Attachment, Vault
+from casebook.db import transaction
+from casebook.evidence.models import Vault
 from casebook.incidents.models import Incident
 from casebook.runtime import Runtime
 from tests.browser.test_accessibility import violations
@@ -27,12 +26,12 @@ from tests.browser.web_app import (
     log_in,
     new_context,
 )
+from tests.claims.scene import complete_attachment
 from tests.cli.conftest import call
 
 
 def add_evidence(site: Site, count: int) -> None:
-    """Complete attachment rows on the demo claim's first adverse action, as if its group had
-    uploaded them: the page only orders evidence, it never opens it."""
+    """Complete attachment rows on the demo claim's first adverse action."""
 
     async def work(runtime: Runtime) -> None:
         async with transaction(runtime.sessions) as session:
@@ -46,20 +45,8 @@ def add_evidence(site: Site, count: int) -> None:
                 session.add(vault)
                 await session.flush()
             for _ in range(count):
-                session.add(
-                    Attachment(
-                        incident_id=incident.id,
-                        vault_id=vault.id,
-                        generation=1,
-                        ciphertext_size=4096,
-                        uploader_id=incident.created_by,
-                        blob_name=secrets.token_hex(16),
-                        envelope="e",
-                        manifest="m",
-                        state="complete",
-                        completed_at=utcnow(),
-                    )
-                )
+                assert incident.created_by is not None
+                session.add(complete_attachment(incident.id, vault.id, incident.created_by))
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # asyncio beside Playwright's loop
         pool.submit(call, site.server.settings, work).result()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from casebook.db import transaction, utcnow
@@ -71,26 +70,31 @@ async def activity(
     return await created(client, account, "/api/v1/activities", body)
 
 
+def complete_attachment(
+    incident_id: uuid.UUID, vault_id: uuid.UUID, uploader_id: uuid.UUID
+) -> Attachment:
+    """A complete attachment row, as if its group had uploaded it: claims only order evidence,
+    they never open it."""
+    return Attachment(
+        incident_id=incident_id,
+        vault_id=vault_id,
+        generation=1,
+        ciphertext_size=4096,
+        uploader_id=uploader_id,
+        blob_name=secrets.token_hex(16),
+        envelope="e",
+        manifest="m",
+        state="complete",
+        completed_at=utcnow(),
+    )
+
+
 async def evidence(runtime: Runtime, group: Group, incident_id: str, uploader: Account) -> str:
-    """A complete attachment row: the claims API only orders evidence, it never opens it."""
     async with transaction(runtime.sessions) as session:
-        vault = await session.get(Vault, group.id)
-        if vault is None:
+        if await session.get(Vault, group.id) is None:
             session.add(Vault(id=group.id, group_id=group.id))
             await session.flush()
-        attachment = Attachment(
-            incident_id=uuid.UUID(incident_id),
-            vault_id=group.id,
-            generation=1,
-            ciphertext_size=4096,
-            uploader_id=uploader.id,
-            blob_name=secrets.token_hex(16),
-            envelope="e",
-            manifest="m",
-            state="complete",
-            completed_at=utcnow(),
-            created_at=datetime(2024, 5, 1, tzinfo=UTC),
-        )
+        attachment = complete_attachment(uuid.UUID(incident_id), group.id, uploader.id)
         session.add(attachment)
     return str(attachment.id)
 
