@@ -83,6 +83,8 @@ async def create_claim(
     fields.person_ids = fields.person_ids or []
     fields.group_ids = fields.group_ids or []
     await _validate(session, actor, fields, creating=True)
+    if gather is not None:
+        _check_period(gather)
     claim = Claim(
         title=(fields.title or "").strip(),
         label_style=fields.label_style or "letters",
@@ -179,12 +181,35 @@ async def claimants(session: AsyncSession, actor: Actor, claim_id: uuid.UUID) ->
 async def _write_records(
     session: AsyncSession, actor: Actor, claim_id: uuid.UUID, fields: ClaimFields
 ) -> None:
+    """Records the actor can no longer see (a grant was revoked) are not theirs to remove:
+    they stay in the claim, out of sight, should the grant come back."""
     if fields.person_ids is not None:
-        await replace_links(session, claim_people, "person_id", claim_id, fields.person_ids)
+        await replace_links(
+            session,
+            claim_people,
+            "person_id",
+            claim_id,
+            fields.person_ids,
+            replaceable=select(Person.id).where(PEOPLE.visible_to(actor)),
+        )
     if fields.group_ids is not None:
-        await replace_links(session, claim_groups, "group_id", claim_id, fields.group_ids)
+        await replace_links(
+            session,
+            claim_groups,
+            "group_id",
+            claim_id,
+            fields.group_ids,
+            replaceable=list(actor.readable_groups),
+        )
     if fields.activity_ids is not None:
-        await replace_links(session, claim_activities, "activity_id", claim_id, fields.activity_ids)
+        await replace_links(
+            session,
+            claim_activities,
+            "activity_id",
+            claim_id,
+            fields.activity_ids,
+            replaceable=select(ProtectedActivity.id).where(ACTIVITIES.visible_to(actor)),
+        )
         await session.execute(
             update(ClaimAction)
             .where(
@@ -194,17 +219,20 @@ async def _write_records(
             .values(answers_activity_id=None)
         )
     if fields.incident_ids is not None:
-        await _write_actions(session, claim_id, fields.incident_ids)
+        await _write_actions(session, actor, claim_id, fields.incident_ids)
 
 
 async def _write_actions(
-    session: AsyncSession, claim_id: uuid.UUID, incident_ids: list[uuid.UUID]
+    session: AsyncSession, actor: Actor, claim_id: uuid.UUID, incident_ids: list[uuid.UUID]
 ) -> None:
     """Keeps the element notes of actions that stay; drops the exhibits of those that go."""
     wanted = set(incident_ids)
     present = set(
         await session.scalars(
-            select(ClaimAction.incident_id).where(ClaimAction.claim_id == claim_id)
+            select(ClaimAction.incident_id).where(
+                ClaimAction.claim_id == claim_id,
+                ClaimAction.incident_id.in_(select(Incident.id).where(INCIDENTS.visible_to(actor))),
+            )
         )
     )
     gone = present - wanted
@@ -298,7 +326,7 @@ def _check_labels(claim: Claim) -> None:
 
 def _check_period(period: Period) -> None:
     if period.since and period.until and period.since > period.until:
-        raise ValidationFailed.single("until", "must not be before the start date")
+        raise ValidationFailed.single("gather_to", "must not be before the start date")
 
 
 async def _validate(

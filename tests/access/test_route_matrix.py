@@ -277,6 +277,8 @@ EXPECTED: dict[RouteKey, Expectation] = {
     ("GET", "/claims/{claim_id:uuid}"): page(ok={ATTORNEY_GRANTED}),
     ("POST", "/claims/{claim_id:uuid}/elements/{incident_id:uuid}"): page(ok={ATTORNEY_GRANTED}),
     ("POST", "/claims/{claim_id:uuid}/exhibits"): page(ok={ATTORNEY_GRANTED}),
+    ("POST", "/claims/{claim_id:uuid}/records"): page(ok={ATTORNEY_GRANTED}),
+    ("POST", "/claims/{claim_id:uuid}/gather"): page(ok={ATTORNEY_GRANTED}),
     ("POST", "/claims/{claim_id:uuid}/notes"): page(ok={ATTORNEY_GRANTED}),
     ("POST", "/claims/{claim_id:uuid}/attorneys"): page(ok={ATTORNEY_GRANTED}),
     ("GET", CLAIMS): expect(ok={ATTORNEY_GRANTED}, hidden={ATTORNEY_NOT_GRANTED, ATTORNEY_REVOKED}),
@@ -491,6 +493,10 @@ async def _elements_form(scene: Scene) -> Body:
     }
 
 
+async def _records_form(scene: Scene) -> Body:
+    return {**(await _claim_version(scene)), "activity_ids": [str(scene.activity_id)]}
+
+
 async def _exhibits_form(scene: Scene) -> Body:
     return {**(await _claim_version(scene)), "action": "save"}
 
@@ -603,6 +609,8 @@ BODIES: dict[RouteKey, BodyFactory] = {
     ("POST", "/claims/new"): _claim_form,
     ("POST", "/claims/{claim_id:uuid}/elements/{incident_id:uuid}"): _elements_form,
     ("POST", "/claims/{claim_id:uuid}/exhibits"): _exhibits_form,
+    ("POST", "/claims/{claim_id:uuid}/records"): _records_form,
+    ("POST", "/claims/{claim_id:uuid}/gather"): _claim_version,
     ("POST", "/claims/{claim_id:uuid}/notes"): _note,
     ("POST", "/claims/{claim_id:uuid}/attorneys"): _colleague,
 }

@@ -269,3 +269,33 @@ async def test_a_revoked_grant_hides_the_groups_records_but_not_the_claim(
     assert seen["chronology"] == []
     assert seen["people"] == []
     assert seen["exhibits"] == []
+    emptied = {"version": seen["version"], "incident_ids": [], "activity_ids": [], "person_ids": []}
+    await ok(client, case.attorney, "PATCH", f"{URL}/{claim['id']}", json=emptied)
+    async with transaction(world.runtime.sessions) as session:
+        await session.execute(
+            update(Grant).where(Grant.attorney_id == case.attorney.id).values(revoked_at=None)
+        )
+    back = await ok(client, case.attorney, "GET", f"{URL}/{claim['id']}")
+    assert len(back["chronology"]) == 5, "records out of sight were not the attorney's to remove"
+    assert [p["name"] for p in back["people"]] == ["Rosa"]
+
+
+async def test_gathering_later_adds_only_what_is_new(client: Any, case: Case) -> None:
+    claim = await open_claim(client, case, incident_ids=[case.followed])
+    path = f"{URL}/{claim['id']}/gather"
+    body = {"version": claim["version"], "gather_from": "2024-04-01", "gather_to": "2024-04-30"}
+    gathered = await ok(client, case.attorney, "POST", path, json=body)
+    assert (gathered["incidents_added"], gathered["activities_added"]) == (1, 1)
+    dates = [e["date"] for e in gathered["claim"]["chronology"]]
+    assert dates == ["2024-03-14", "2024-04-10", "2024-04-10"]
+    body = {"version": gathered["claim"]["version"], "gather_from": "2024-01-01"}
+    again = await ok(client, case.attorney, "POST", path, json=body)
+    assert (again["incidents_added"], again["activities_added"]) == (1, 1)  # February, March
+    backwards = {
+        "version": again["claim"]["version"],
+        "gather_from": "2024-05-01",
+        "gather_to": "2024-04-01",
+    }
+    assert errors(await call(client, case.attorney, "POST", path, json=backwards)) == {
+        "gather_to": "must not be before the start date"
+    }

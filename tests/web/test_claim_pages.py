@@ -190,3 +190,26 @@ async def test_the_claim_page_in_spanish(client: Client, case: Case) -> None:
     assert "Cronología" in html
     assert "Matriz de elementos" in html
     assert "13 días" in html
+
+
+async def test_records_are_taken_out_and_gathered_again(client: Client, case: Case) -> None:
+    token, path = await opened(client, case)
+    html = (await client.get(path, headers=PAGE)).text
+    kept = {"version": version(html, f"{path}/records"), "activity_ids": [case.protest]}
+    kept["incident_ids"] = [case.followed]
+    response = await client.post(f"{path}/records", data=form(token, **kept), headers=PAGE)
+    html = (await client.get(path, headers=PAGE)).text
+    assert response.status_code == 200, response.text
+    assert re.findall(r'name="(incident_ids|activity_ids)" value="([^"]+)"', html) == [
+        ("activity_ids", case.protest),
+        ("incident_ids", case.followed),
+    ]
+    backwards = {"version": version(html, f"{path}/gather"), "gather_from": "2024-05-01"}
+    backwards["gather_to"] = "2024-01-01"
+    refused = await client.post(f"{path}/gather", data=form(token, **backwards), headers=PAGE)
+    assert refused.status_code == 422
+    assert "must not be before the start date" in refused.text
+    again = {**backwards, "gather_from": "2024-04-01", "gather_to": "2024-04-30"}
+    await client.post(f"{path}/gather", data=form(token, **again), headers=PAGE)
+    html = (await client.get(path, headers=PAGE)).text
+    assert len(re.findall(r'name="(?:incident_ids|activity_ids)"', html)) == 4

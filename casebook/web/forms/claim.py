@@ -56,6 +56,31 @@ def parse_new_claim(
 
 
 @dataclass
+class RecordsForm(reading.Entered):
+    """The claim's records with a box each: the ticked ones stay."""
+
+    version: str = ""
+    incident_ids: list[str] = field(default_factory=list)
+    activity_ids: list[str] = field(default_factory=list)
+
+
+def parse_records(
+    entered: RecordsForm, incidents: Collection[uuid.UUID], activities: Collection[uuid.UUID]
+) -> tuple[tuple[list[uuid.UUID], list[uuid.UUID]] | None, reading.Errors]:
+    errors: reading.Errors = {}
+    kept_incidents = reading.listed_ids(entered.incident_ids, incidents, "records", errors)
+    kept_activities = reading.listed_ids(entered.activity_ids, activities, "records", errors)
+    return (None if errors else (kept_incidents, kept_activities)), errors
+
+
+@dataclass
+class GatherForm(reading.Entered):
+    version: str = ""
+    gather_from: str = ""
+    gather_to: str = ""
+
+
+@dataclass
 class ElementsForm(reading.Entered):
     version: str = ""
     answers: str = ""  # an activity id, or "" for the latest one before the action

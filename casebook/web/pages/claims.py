@@ -22,10 +22,13 @@ from casebook.web.forms import reading
 from casebook.web.forms.claim import (
     ElementsForm,
     ExhibitsForm,
+    GatherForm,
     NewClaimForm,
+    RecordsForm,
     parse_elements,
     parse_exhibits,
     parse_new_claim,
+    parse_records,
 )
 from casebook.web.page import AnyRequest, render, see_other
 from casebook.web.pages.groups import groups_by_id
@@ -142,6 +145,52 @@ async def exhibits_page(
     return await _claim(request, db, actor, view, 422, exhibit_errors=errors)
 
 
+@post("/claims/{claim_id:uuid}/records", opt={"permission": "claim.write"})
+async def records_page(
+    request: AnyRequest, db: Db, actor: CurrentActor, claim_id: FromPath[uuid.UUID]
+) -> Any:
+    """Takes out of the claim the records whose boxes were unticked."""
+    entered = RecordsForm.submitted(await request.form())
+    view = await _view(db, actor, claim_id)
+    kept, errors = parse_records(entered, view.incidents, view.activities)
+    if kept is not None:
+        fields = service.ClaimFields(incident_ids=kept[0], activity_ids=kept[1])
+        try:
+            await service.update_claim(
+                db, actor, claim_id, reading.version(entered.version), fields
+            )
+        except Conflict:
+            return await _claim(request, db, actor, view, 409, conflict=True)
+        return see_other(f"/claims/{claim_id}#records")
+    return await _claim(request, db, actor, view, 422, records_errors=errors)
+
+
+@post("/claims/{claim_id:uuid}/gather", opt={"permission": "claim.write"})
+async def gather_page(
+    request: AnyRequest, db: Db, actor: CurrentActor, claim_id: FromPath[uuid.UUID]
+) -> Any:
+    """Takes in the claimants' incidents and protected activities of a date range."""
+    entered = GatherForm.submitted(await request.form())
+    errors: reading.Errors = {}
+    period = service.Period(
+        reading.optional_date(entered.gather_from, "gather_from", errors),
+        reading.optional_date(entered.gather_to, "gather_to", errors),
+    )
+    if not errors:
+        try:
+            version = reading.version(entered.version)
+            await service.gather_records(db, actor, claim_id, version, period)
+        except ValidationFailed as failure:
+            errors = reading.service_errors(failure)
+        except Conflict:
+            view = await _view(db, actor, claim_id)
+            return await _claim(request, db, actor, view, 409, conflict=True, gather=entered)
+        else:
+            return see_other(f"/claims/{claim_id}#records")
+    view = await _view(db, actor, claim_id)
+    return await _claim(request, db, actor, view, 422, gather=entered, gather_errors=errors)
+
+
 @post("/claims/{claim_id:uuid}/notes", opt={"permission": "claim.write"})
 async def note_page(
     request: AnyRequest, db: Db, actor: CurrentActor, claim_id: FromPath[uuid.UUID]
@@ -224,6 +273,8 @@ ROUTES = [
     create_claim_page,
     claim_page,
     elements_page,
+    records_page,
+    gather_page,
     exhibits_page,
     note_page,
     attorney_page,
