@@ -155,9 +155,13 @@ def _exhibits(api: Api, keys: KeyBundle, claim_data: dict[str, Any], folder: Pat
     manifest by a key the group's verified vault log gave its uploader."""
     exported = []
     vaults: dict[str, tuple[vault_state.Vault, dict[int, VaultGeneration]]] = {}
+    groups: dict[str, str] = {}  # incident id: its group's id
     total = len(claim_data["exhibits"])
     for number, item in enumerate(claim_data["exhibits"], start=1):
-        group_id = str(api.get(f"/api/v1/incidents/{item['incident_id']}")["group_id"])
+        incident_id = item["incident_id"]
+        if incident_id not in groups:
+            groups[incident_id] = str(api.get(f"/api/v1/incidents/{incident_id}")["group_id"])
+        group_id = groups[incident_id]
         if group_id not in vaults:
             checked = vault_state.fetch(api, group_id)
             vaults[group_id] = (checked, vault_state.open_generations(checked, keys))
