@@ -9,6 +9,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from casebook.cli.claim_bundle import MANIFEST_JSON
+from casebook.evidence.models import Attachment
 from casebook.runtime import Runtime
 from tests.cli.conftest import LiveServer, call, running_server
 from tests.cli.evidence_scenario import Person, added_ids, sample
@@ -32,6 +34,7 @@ class Export:
     lupe: Person
     directory: Path
     files: dict[str, bytes]  # exhibit label: the original file's bytes
+    attachments: dict[str, str]  # exhibit label: attachment id
     result_output: str
 
 
@@ -127,7 +130,8 @@ def export(module_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) 
     assert response.status_code == 200, response.text
     directory = homes / "bundle"
     result = iris.unlocked(["claim", "export", claim_id, "-o", str(directory)])
-    return Export(module_server, claim_id, iris, lupe, directory, files, result.output)
+    attachments = {"A": video, "B": photo}
+    return Export(module_server, claim_id, iris, lupe, directory, files, attachments, result.output)
 
 
 def _copy(export: Export, tmp_path: Path) -> Path:
@@ -249,3 +253,27 @@ def test_export_needs_a_new_directory_and_a_claim_one_is_on(export: Export, tmp_
     not_a_bundle = export.lupe.run(["claim", "verify", str(tmp_path)])
     assert not_a_bundle.exit_code == 1
     assert "manifest.json is missing" in not_a_bundle.stderr
+
+
+def test_an_exhibit_altered_on_the_server_stops_the_export_and_leaves_nothing(
+    export: Export, tmp_path: Path
+) -> None:
+    photo = export.attachments["B"]
+
+    async def blob_name(runtime: Runtime) -> str:
+        async with runtime.sessions() as session:
+            return str((await session.get_one(Attachment, uuid.UUID(photo))).blob_name)
+
+    blobs = export.server.settings.data_dir / "blobs"
+    [blob] = blobs.rglob(call(export.server.settings, blob_name))
+    original = blob.read_bytes()
+    blob.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    try:
+        refused = export.iris.run(
+            ["claim", "export", export.claim_id, "-o", str(tmp_path / "out")], PASSWORD
+        )
+    finally:
+        blob.write_bytes(original)
+    assert refused.exit_code == 1
+    assert f"Refusing attachment {photo}: the encrypted file differs" in refused.stderr
+    assert list(tmp_path.iterdir()) == [], "no bundle, and no half-written one"
