@@ -11,6 +11,9 @@ from casebook.claims.chronology import Entry
 
 WIDTH = 1000  # SVG user units; the drawing scales to the page's width
 MARGIN = 40
+# How far apart (in SVG units) two written labels of one row must be; marks closer than that
+# carry their date and gap in a tooltip only (the chronology table lists them all).
+LABEL_SPACING = {"activity": 120, "action": 75}
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Mark:
     approximate: bool
     # An action drawn back to the activity it follows: that activity's x.
     after_x: float | None
+    labelled: bool = True
 
 
 @dataclass(frozen=True)
@@ -42,16 +46,23 @@ def axis(entries: list[Entry]) -> Axis | None:
     def x(on: date) -> float:
         return round(MARGIN + (on - start).days / span * (WIDTH - 2 * MARGIN), 1)
 
-    marks = [
-        Mark(
-            x=x(entry.item.on),
-            on=entry.item.on,
-            precision=entry.item.precision,
-            kind=entry.kind,
-            gap_days=entry.gap_days,
-            approximate=entry.approximate,
-            after_x=None if entry.after is None else x(entry.after.on),
+    last_label: dict[str, float] = {"activity": -WIDTH, "action": -WIDTH}
+    marks = []
+    for entry in entries:
+        at = x(entry.item.on)
+        labelled = at - last_label[entry.kind] >= LABEL_SPACING[entry.kind]
+        if labelled:
+            last_label[entry.kind] = at
+        marks.append(
+            Mark(
+                x=at,
+                on=entry.item.on,
+                precision=entry.item.precision,
+                kind=entry.kind,
+                gap_days=entry.gap_days,
+                approximate=entry.approximate,
+                after_x=None if entry.after is None else x(entry.after.on),
+                labelled=labelled,
+            )
         )
-        for entry in entries
-    ]
     return Axis(marks, start, end)
