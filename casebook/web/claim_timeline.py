@@ -10,7 +10,7 @@ from datetime import date
 from casebook.claims.chronology import Entry
 
 WIDTH = 1000  # SVG user units; the drawing scales to the page's width
-MARGIN = 40
+MARGIN = 70  # room for a date written around the first and last marks
 # How far apart (in SVG units) two written labels of one row must be; marks closer than that
 # carry their date and gap in a tooltip only (the chronology table lists them all).
 LABEL_SPACING = {"activity": 120, "action": 75}
