@@ -4,6 +4,7 @@ bundle verifies offline until one byte of one exhibit changes."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import json
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from nacl.signing import VerifyKey
 
 from casebook.cli.claim_bundle import MANIFEST_JSON
 from casebook.evidence.models import Attachment
@@ -192,6 +194,25 @@ def test_the_packet_holds_the_chronology_and_the_exhibit_hashes(export: Export) 
     assert "Element matrix" in text
     for data in export.files.values():
         assert hashlib.sha256(data).hexdigest() in text.replace("\n", "")
+
+
+def unpadded_b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_the_bundle_checks_out_without_casebook_as_docs_claims_md_says(export: Export) -> None:
+    manifest = json.loads((export.directory / MANIFEST_JSON).read_text())
+    for entry in manifest["exhibits"]:
+        data = (export.directory / entry["file"]).read_bytes()
+        signed = entry["signed_manifest"]["manifest"]
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] == signed["sha256"]
+        assert len(data) == entry["size"] == signed["size"]
+        message = (
+            b"casebook manifest v1\0"
+            + json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        )
+        key = VerifyKey(unpadded_b64(signed["uploader"]["signing_key"]))
+        key.verify(message, unpadded_b64(entry["signed_manifest"]["signature"]))
 
 
 def test_a_bundle_verifies_offline(export: Export, tmp_path: Path) -> None:
