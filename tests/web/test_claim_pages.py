@@ -132,6 +132,7 @@ async def test_exhibits_are_added_moved_and_removed_with_buttons(
     await press("add", add_attachment=case.photo, add_description="Photo of the car")
     html = await press("add", add_attachment=case.video, add_description="Arrest video")
     assert re.findall(r'class="exhibit-label">(\w+)<', html) == ["A", "B"]
+    assert f'href="/incidents/{case.arrested}/evidence"' in html, "where the file can be opened"
     html = await press(f"move-up:{case.video}")
     order = re.findall(r'name="attachment_id" value="([^"]+)"', html)
     assert order == [case.video, case.photo]
