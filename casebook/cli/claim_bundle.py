@@ -5,17 +5,14 @@ all; and the offline check that every exhibit still matches what its uploader si
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
 import json
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from casebook.crypto.errors import CryptoFormatError
-from casebook.crypto.manifest import SignedManifest
+from casebook.crypto.errors import CryptoFormatError, IntegrityError
+from casebook.crypto.manifest import SignedManifest, verify_plaintext
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -182,41 +179,24 @@ def _check_entry(
         return "the manifest names no file inside the bundle"
     try:
         with (directory / name).open("rb") as source:
-            problem = _compare(source, manifest.sha256, manifest.size)
+            verify_plaintext(source, manifest)
     except FileNotFoundError:
         return f"{name} is missing"
-    if problem:
-        return f"{name}: {problem}"
+    except IntegrityError as error:
+        return f"{name}: {error}"
     if archive is not None:
         try:
             with archive.open(name) as member:
-                problem = _compare(member, manifest.sha256, manifest.size)
+                verify_plaintext(member, manifest)
         except KeyError:
             return f"{name} is missing from {BUNDLE_ZIP}"
         except (OSError, zipfile.BadZipFile) as error:
             return f"{name} cannot be read from {BUNDLE_ZIP} ({error})"
-        if problem:
-            return f"{name} in {BUNDLE_ZIP}: {problem}"
+        except IntegrityError as error:
+            return f"{name} in {BUNDLE_ZIP}: {error}"
     return None
 
 
 def _inside(directory: Path, name: str) -> bool:
     root = directory.resolve()
     return (root / name).resolve().is_relative_to(root) and not Path(name).is_absolute()
-
-
-def _compare(source: io.BufferedIOBase | Any, sha256: bytes, size: int) -> str | None:
-    digest, length = hashlib.sha256(), 0
-    for block in _blocks(source):
-        digest.update(block)
-        length += len(block)
-    if length != size:
-        return f"{length} bytes where {size} were signed"
-    if digest.digest() != sha256:
-        return "its SHA-256 differs from the signed one"
-    return None
-
-
-def _blocks(source: Any) -> Iterator[bytes]:
-    while block := source.read(1 << 16):
-        yield block

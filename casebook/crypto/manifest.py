@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from uuid import UUID
 
 import nacl.hash
@@ -332,14 +332,19 @@ def _check_signature(fields: Any, signature: bytes, signing_key: bytes) -> None:
 
 def verify_download(plaintext_path: Path, manifest: Manifest) -> None:
     """Re-hash a decrypted file and compare size, SHA-256 and BLAKE2b with the manifest."""
+    with Path(plaintext_path).open("rb") as source:
+        verify_plaintext(source, manifest)
+
+
+def verify_plaintext(source: IO[bytes], manifest: Manifest) -> None:
+    """`verify_download` for an open stream, such as a file inside a zip."""
     sha = hashlib.sha256()
     b2 = hashlib.blake2b(digest_size=32)
     size = 0
-    with Path(plaintext_path).open("rb") as source:
-        while block := source.read(65_536):
-            sha.update(block)
-            b2.update(block)
-            size += len(block)
+    while block := source.read(65_536):
+        sha.update(block)
+        b2.update(block)
+        size += len(block)
     check_digests(manifest, size=size, sha256=sha.digest(), blake2b=b2.digest())
 
 

@@ -231,7 +231,8 @@ def test_one_changed_byte_is_named(export: Export, tmp_path: Path) -> None:
     result = export.lupe.run(["claim", "verify", str(copy)])
     assert result.exit_code == 1, result.output
     assert "Exhibit A: OK" in result.output
-    assert "Exhibit B: DOES NOT MATCH: exhibits/B.jpg: its SHA-256 differs" in result.output
+    named = "Exhibit B: DOES NOT MATCH: exhibits/B.jpg: the file's SHA-256 does not match"
+    assert f"{named} the manifest" in result.output
     assert "1 of 2 exhibit(s) no longer match what their uploaders signed: B." in result.stderr
 
 
