@@ -27,7 +27,7 @@ class Entry:
 
     @property
     def gap_days(self) -> int | None:
-        return None if self.after is None else (self.item.on - self.after.on).days
+        return None if self.after is None else gap_to(self.item, self.after)
 
     @property
     def approximate(self) -> bool:

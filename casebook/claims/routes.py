@@ -11,9 +11,8 @@ from litestar import get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
 from casebook.claims import elements, exhibits, notes, service, team, views
-from casebook.claims.access import load_claim
 from casebook.claims.chronology import Entry
-from casebook.claims.models import ClaimNote
+from casebook.claims.models import Claim, ClaimNote
 from casebook.http.dependencies import CurrentActor, Db
 from casebook.http.schemas import Email, Input, LongText, Output
 
@@ -274,8 +273,8 @@ WRITE = {"permission": "claim.write"}
 CLAIM = "/api/v1/claims/{claim_id:uuid}"
 
 
-async def _out(db: Db, actor: CurrentActor, claim_id: uuid.UUID) -> ClaimOut:
-    claim = await load_claim(db, actor, claim_id)
+async def _out(db: Db, actor: CurrentActor, claim: Claim) -> ClaimOut:
+    """The claim as a service call just left it."""
     return ClaimOut.of(await views.claim_view(db, actor, claim))
 
 
@@ -296,7 +295,7 @@ async def create_claim(data: JSONBody[ClaimInput], db: Db, actor: CurrentActor) 
     period = service.Period(data.gather_from, data.gather_to)
     gather = period if data.gather or period.since or period.until else None
     claim = await service.create_claim(db, actor, fields, gather)
-    return await _out(db, actor, claim.id)
+    return await _out(db, actor, claim)
 
 
 def _fields(data: ClaimInput | ClaimPatch) -> service.ClaimFields:
@@ -321,8 +320,8 @@ async def show_claim(claim_id: FromPath[uuid.UUID], db: Db, actor: CurrentActor)
 async def update_claim(
     claim_id: FromPath[uuid.UUID], data: JSONBody[ClaimPatch], db: Db, actor: CurrentActor
 ) -> ClaimOut:
-    await service.update_claim(db, actor, claim_id, data.version, _fields(data))
-    return await _out(db, actor, claim_id)
+    claim = await service.update_claim(db, actor, claim_id, data.version, _fields(data))
+    return await _out(db, actor, claim)
 
 
 @post(f"{CLAIM}/gather", tags=["claims"], opt=WRITE)
@@ -330,13 +329,13 @@ async def gather_records(
     claim_id: FromPath[uuid.UUID], data: JSONBody[GatherInput], db: Db, actor: CurrentActor
 ) -> GatherOut:
     period = service.Period(data.gather_from, data.gather_to)
-    _, incidents, activities = await service.gather_records(
+    claim, incidents, activities = await service.gather_records(
         db, actor, claim_id, data.version, period
     )
     return GatherOut(
         incidents_added=incidents,
         activities_added=activities,
-        claim=await _out(db, actor, claim_id),
+        claim=await _out(db, actor, claim),
     )
 
 
@@ -360,8 +359,8 @@ async def update_elements(
         lawful_basis=data.lawful_basis,
         lawful_basis_notes=data.lawful_basis_notes,
     )
-    await elements.update_elements(db, actor, claim_id, incident_id, data.version, changes)
-    return await _out(db, actor, claim_id)
+    claim = await elements.update_elements(db, actor, claim_id, incident_id, data.version, changes)
+    return await _out(db, actor, claim)
 
 
 @put(f"{CLAIM}/exhibits", tags=["claims"], opt=WRITE)
@@ -369,8 +368,8 @@ async def set_exhibits(
     claim_id: FromPath[uuid.UUID], data: JSONBody[ExhibitsInput], db: Db, actor: CurrentActor
 ) -> ClaimOut:
     items = [exhibits.ExhibitItem(e.attachment_id, e.description) for e in data.exhibits]
-    await exhibits.set_exhibits(db, actor, claim_id, data.version, items)
-    return await _out(db, actor, claim_id)
+    claim = await exhibits.set_exhibits(db, actor, claim_id, data.version, items)
+    return await _out(db, actor, claim)
 
 
 @get(f"{CLAIM}/notes", tags=["claims"], opt=READ)
@@ -394,8 +393,8 @@ def _note(note: ClaimNote) -> NoteOut:
 async def add_attorney(
     claim_id: FromPath[uuid.UUID], data: JSONBody[AttorneyInput], db: Db, actor: CurrentActor
 ) -> ClaimOut:
-    await team.add_attorney(db, actor, claim_id, data.email)
-    return await _out(db, actor, claim_id)
+    claim = await team.add_attorney(db, actor, claim_id, data.email)
+    return await _out(db, actor, claim)
 
 
 @post(f"{CLAIM}/leave", tags=["claims"], opt=WRITE, status_code=204)

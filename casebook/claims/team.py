@@ -11,7 +11,7 @@ from casebook.access.actor import Actor
 from casebook.accounts.models import User
 from casebook.audit.log import record
 from casebook.claims.access import load_claim
-from casebook.claims.models import ClaimAction, claim_attorneys, claim_groups
+from casebook.claims.models import Claim, ClaimAction, claim_attorneys, claim_groups
 from casebook.errors import ValidationFailed
 from casebook.groups.models import Grant
 from casebook.incidents.models import Incident
@@ -20,10 +20,10 @@ from casebook.links import insert_links
 
 async def add_attorney(
     session: AsyncSession, actor: Actor, claim_id: uuid.UUID, email: str
-) -> User:
+) -> Claim:
     """The colleague must be an attorney whom every group of the claim has granted access,
     so that the claim means the same to them."""
-    await load_claim(session, actor, claim_id, for_edit=True)
+    claim = await load_claim(session, actor, claim_id, for_edit=True)
     colleague = await session.scalar(
         select(User).where(
             func.lower(User.email) == email.strip().lower(),
@@ -50,7 +50,7 @@ async def add_attorney(
             target_id=claim_id,
             details={"attorney": str(colleague.id)},
         )
-    return colleague
+    return claim
 
 
 async def leave_claim(session: AsyncSession, actor: Actor, claim_id: uuid.UUID) -> None:
