@@ -254,7 +254,6 @@ async def _claim(
             for attachment, email in await exhibits.usable_evidence(db, actor, view.claim.id)
             if attachment.id not in shown
         ],
-        incident_dates={i.id: (i.occurred_on, i.date_precision) for i in view.incidents.values()},
         notes=await notes.list_notes(db, actor, view.claim.id),
         emails={user.id: user.email for user in view.attorneys},
         **context,
